@@ -1,12 +1,21 @@
-// Command punchledger is the CLI for the punchledger library.
+// Command punchledger is the command-line interface to the punchledger library: it keeps an
+// attendance ledger in a local Pebble directory, records punches, corrections and policies,
+// prints reports, and proves to an auditor what the ledger holds.
+//
+// Run `punchledger help` for the commands, `punchledger demo` for a guided month of remote
+// work, and see README-cli.md beside this file for a tour and the JSON formats.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "punchledger: under construction")
-	os.Exit(2)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := NewMain().Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
