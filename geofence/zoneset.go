@@ -1,0 +1,239 @@
+package geofence
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Verdict says where a fix's accuracy circle lies relative to a zone set. The numbers
+// are stable and may be stored; new verdicts get new numbers.
+type Verdict uint8
+
+const (
+	// Unknown is the zero Verdict: the input could not be judged (invalid point, NaN or
+	// negative accuracy).
+	Unknown Verdict = 0
+	// Outside: the whole accuracy circle is outside every zone.
+	Outside Verdict = 1
+	// Inside: the whole accuracy circle is inside one zone.
+	Inside Verdict = 2
+	// Uncertain: the accuracy circle straddles a zone boundary.
+	Uncertain Verdict = 3
+)
+
+// String returns "unknown", "outside", "inside" or "uncertain".
+func (v Verdict) String() string {
+	switch v {
+	case Unknown:
+		return "unknown"
+	case Outside:
+		return "outside"
+	case Inside:
+		return "inside"
+	case Uncertain:
+		return "uncertain"
+	}
+	return fmt.Sprintf("Verdict(%d)", uint8(v))
+}
+
+// Judgement is the measured relation between a fix and a zone set.
+type Judgement struct {
+	Verdict Verdict
+	// Zone is the name of the nearest zone: the one whose signed boundary distance is
+	// smallest (the zone p is deepest inside, or else the closest one). Ties go to the
+	// zone given first to NewZoneSet. Empty when the set is empty or the input invalid.
+	Zone string
+	// Distance is the signed distance in metres from the fix's point to Zone's boundary:
+	// negative inside, positive outside. +Inf when the set is empty; 0 when the input
+	// is invalid.
+	Distance float64
+}
+
+// ZoneSet is an immutable, indexed set of zones, safe for concurrent use.
+type ZoneSet struct {
+	zones []prepZone
+	nodes []bvhNode
+	order []int32 // zone indexes in leaf order
+}
+
+// bvhNode is a node of a bounding-volume hierarchy over the zones' ECEF boxes. A leaf
+// has count > 0 and covers order[first:first+count]; an inner node's children are
+// nodes[left] and nodes[left+1].
+type bvhNode struct {
+	box         box3
+	left, first int32
+	count       int32
+}
+
+const leafSize = 4
+
+// NewZoneSet validates the zones and indexes them. Names must be unique. The error is
+// a *ZoneError naming the first bad zone (errors.Is ErrInvalidZone); its Path starts
+// with the zone's index ("[3].circle.radius_m").
+func NewZoneSet(zs []Zone) (*ZoneSet, error) {
+	s := &ZoneSet{zones: make([]prepZone, len(zs))}
+	seen := make(map[string]int, len(zs))
+	for i, z := range zs {
+		pz, err := prepare(z)
+		if err != nil {
+			if ze, ok := err.(*ZoneError); ok {
+				ze.Path = fmt.Sprintf("[%d].%s", i, ze.Path)
+			}
+			return nil, err
+		}
+		if j, dup := seen[z.Name]; dup {
+			return nil, &ZoneError{Zone: z.Name, Path: fmt.Sprintf("[%d].name", i), Reason: fmt.Sprintf("duplicate of zone [%d]", j)}
+		}
+		seen[z.Name] = i
+		s.zones[i] = pz
+	}
+	s.order = make([]int32, len(zs))
+	for i := range s.order {
+		s.order[i] = int32(i)
+	}
+	if len(zs) > 0 {
+		s.nodes = make([]bvhNode, 1, 2*len(zs)/leafSize+2)
+		s.build(0, 0, int32(len(zs)))
+	}
+	return s, nil
+}
+
+// Len returns the number of zones.
+func (s *ZoneSet) Len() int { return len(s.zones) }
+
+// build fills node n with order[first:last] and splits it at the median of the box
+// centres along the axis where they spread most.
+func (s *ZoneSet) build(n, first, last int32) {
+	b := emptyBox()
+	cb := emptyBox()
+	for _, zi := range s.order[first:last] {
+		zb := s.zones[zi].box
+		b = b.union(zb)
+		cb = cb.addPoint(vec3{zb.centre(0), zb.centre(1), zb.centre(2)})
+	}
+	s.nodes[n].box = b
+	if last-first <= leafSize {
+		s.nodes[n].first, s.nodes[n].count = first, last-first
+		return
+	}
+	axis := 0
+	for i := 1; i < 3; i++ {
+		if cb.max[i]-cb.min[i] > cb.max[axis]-cb.min[axis] {
+			axis = i
+		}
+	}
+	part := s.order[first:last]
+	sort.SliceStable(part, func(i, j int) bool {
+		return s.zones[part[i]].box.centre(axis) < s.zones[part[j]].box.centre(axis)
+	})
+	mid := first + (last-first)/2
+	left := int32(len(s.nodes))
+	s.nodes = append(s.nodes, bvhNode{}, bvhNode{})
+	s.nodes[n].left = left
+	s.build(left, first, mid)
+	s.build(left+1, mid, last)
+}
+
+// Judge measures where a fix at p with horizontal accuracy accuracy (metres, the radius
+// of the circle the true position lies in) is relative to the zones. Let d be the
+// smallest signed boundary distance over all zones (see Judgement). Then the verdict is
+// Inside if d + accuracy <= 0, Outside if d - accuracy > 0, and Uncertain otherwise.
+// Zones are judged one at a time: a circle lying across the shared edge of two
+// touching zones is Uncertain even though their union covers it; merge such zones into
+// one polygon to treat them as one place. An invalid p or a NaN or negative accuracy
+// gives Verdict Unknown; an empty set gives Outside at +Inf.
+func (s *ZoneSet) Judge(p Point, accuracy float64) Judgement {
+	if p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0 {
+		return Judgement{Verdict: Unknown}
+	}
+	if len(s.zones) == 0 {
+		return Judgement{Verdict: Outside, Distance: math.Inf(1)}
+	}
+	q := query{p: p, v: ecef(p), best: math.Inf(1), bestZone: -1}
+	s.search(0, &q)
+	return judgement(s.zones[q.bestZone].name, q.best, accuracy)
+}
+
+func judgement(zone string, d, accuracy float64) Judgement {
+	j := Judgement{Zone: zone, Distance: d}
+	switch {
+	case d+accuracy <= 0:
+		j.Verdict = Inside
+	case d-accuracy > 0:
+		j.Verdict = Outside
+	default:
+		j.Verdict = Uncertain
+	}
+	return j
+}
+
+type query struct {
+	p        Point
+	v        vec3
+	best     float64
+	bestZone int32
+}
+
+// search is a branch-and-bound walk: a node whose box is farther (as a chord, a lower
+// bound on any geodesic distance) than the best signed distance so far cannot hold a
+// better zone. Boxes at the same distance are still visited so ties resolve to the
+// lowest zone index, exactly as a linear scan would.
+func (s *ZoneSet) search(n int32, q *query) {
+	node := &s.nodes[n]
+	if node.count > 0 {
+		for _, zi := range s.order[node.first : node.first+node.count] {
+			z := &s.zones[zi]
+			if z.box.dist(q.v) > q.best {
+				continue
+			}
+			d := z.signedDistance(q.p)
+			if d < q.best || (d == q.best && zi < q.bestZone) {
+				q.best, q.bestZone = d, zi
+			}
+		}
+		return
+	}
+	l, r := node.left, node.left+1
+	dl, dr := s.nodes[l].box.dist(q.v), s.nodes[r].box.dist(q.v)
+	if dr < dl {
+		l, r, dl, dr = r, l, dr, dl
+	}
+	if dl <= q.best {
+		s.search(l, q)
+	}
+	if dr <= q.best {
+		s.search(r, q)
+	}
+}
+
+// judgeLinear is Judge without the index, the reference the index is tested against.
+func (s *ZoneSet) judgeLinear(p Point, accuracy float64) Judgement {
+	if p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0 {
+		return Judgement{Verdict: Unknown}
+	}
+	if len(s.zones) == 0 {
+		return Judgement{Verdict: Outside, Distance: math.Inf(1)}
+	}
+	best, bestZone := math.Inf(1), 0
+	for i := range s.zones {
+		if d := s.zones[i].signedDistance(p); d < best {
+			best, bestZone = d, i
+		}
+	}
+	return judgement(s.zones[bestZone].name, best, accuracy)
+}
+
+// JudgeZone measures p and accuracy against the single zone named name, with the same
+// rules as Judge. ok is false if the set has no such zone.
+func (s *ZoneSet) JudgeZone(name string, p Point, accuracy float64) (j Judgement, ok bool) {
+	for i := range s.zones {
+		if s.zones[i].name == name {
+			if p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0 {
+				return Judgement{Verdict: Unknown}, true
+			}
+			return judgement(name, s.zones[i].signedDistance(p), accuracy), true
+		}
+	}
+	return Judgement{}, false
+}
