@@ -1,0 +1,353 @@
+package projection
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/punchledger/punchledger/ledger"
+)
+
+// CatchUp applies to the live projections ps every event from each one's checkpoint up to
+// seq to (0 means the ledger's head at the call), then returns. A projection whose code
+// version differs from its stored one is dropped and rebuilt from the start. All
+// projections are fed from one read of the log.
+func (s *Store) CatchUp(ctx context.Context, to uint64, ps ...Projection) error {
+	r, err := s.newRun(liveSpace, ps)
+	if err != nil {
+		return err
+	}
+	if to == 0 {
+		to, _ = s.l.Head()
+	}
+	return r.catchUp(ctx, s.l.Scan, to)
+}
+
+// Run catches the live projections ps up with the ledger and then follows its tail,
+// committing whenever no further event is waiting or a batch is full, until ctx ends
+// (returning ctx.Err()) or a projection fails (*ApplyError).
+func (s *Store) Run(ctx context.Context, ps ...Projection) error {
+	r, err := s.newRun(liveSpace, ps)
+	if err != nil {
+		return err
+	}
+	head, _ := s.l.Head()
+	if err := r.catchUp(ctx, s.l.Scan, head); err != nil {
+		return err
+	}
+	return r.follow(ctx)
+}
+
+// Rebuild drops the live state of ps and builds it again from the start of the log up to
+// the ledger's head.
+func (s *Store) Rebuild(ctx context.Context, ps ...Projection) error {
+	r, err := s.newRun(liveSpace, ps)
+	if err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	for _, e := range r.entries {
+		if err := r.reset(b, e); err != nil {
+			b.Close()
+			return err
+		}
+	}
+	if err := s.commit(b); err != nil {
+		return err
+	}
+	head, _ := s.l.Head()
+	return r.catchUp(ctx, s.l.Scan, head)
+}
+
+type entry struct {
+	p      Projection
+	f      Flusher
+	name   string
+	w      *writer
+	cp     Checkpoint
+	moved  bool // cp advanced in the current batch
+	prefix []byte
+}
+
+type run struct {
+	s       *Store
+	space   string
+	entries []*entry
+	b       *pebble.Batch
+	pending int
+}
+
+func (s *Store) newRun(space string, ps []Projection) (*run, error) {
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("%w: no projections", ErrInvalid)
+	}
+	r := &run{s: s, space: space}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		name := p.Name()
+		if err := validName(name); err != nil {
+			return nil, err
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%w: projection %q given twice", ErrInvalid, name)
+		}
+		seen[name] = true
+		e := &entry{p: p, name: name, prefix: statePrefix(space, name)}
+		e.f, _ = p.(Flusher)
+		r.entries = append(r.entries, e)
+	}
+	// Load checkpoints; reset projections whose code version changed or that are new.
+	b := s.db.NewBatch()
+	dirty := false
+	for _, e := range r.entries {
+		cp, err := readMeta(s.db, space, e.name)
+		switch {
+		case errors.Is(err, ErrNotBuilt):
+			if err := r.reset(b, e); err != nil {
+				b.Close()
+				return nil, err
+			}
+			dirty = true
+		case err != nil:
+			b.Close()
+			return nil, err
+		case cp.Version != e.p.Version():
+			s.opts.Logger.Info("projection version changed: rebuilding",
+				"projection", e.name, "space", space, "from", cp.Version, "to", e.p.Version())
+			if err := r.reset(b, e); err != nil {
+				b.Close()
+				return nil, err
+			}
+			dirty = true
+		default:
+			e.cp = cp
+		}
+	}
+	if !dirty {
+		b.Close()
+		return r, nil
+	}
+	if err := s.commit(b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// reset stages dropping e's state and checkpoint back to zero at the current version.
+func (r *run) reset(b *pebble.Batch, e *entry) error {
+	if err := b.DeleteRange(e.prefix, PrefixEnd(e.prefix), nil); err != nil {
+		return err
+	}
+	e.cp = Checkpoint{Version: e.p.Version()}
+	return b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil)
+}
+
+func (s *Store) commit(b *pebble.Batch) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		b.Close()
+		return ErrClosed
+	}
+	err := b.Commit(s.wo)
+	b.Close()
+	if err != nil {
+		return fmt.Errorf("projection: commit: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+func (r *run) minSeq() uint64 {
+	m := r.entries[0].cp.Seq
+	for _, e := range r.entries[1:] {
+		m = min(m, e.cp.Seq)
+	}
+	return m
+}
+
+type scanFunc func(ctx context.Context, from, to uint64, fn func(*ledger.Event) error) error
+
+// catchUp applies events (min checkpoint, to] read with scan, committing every BatchEvents.
+func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
+	from := r.minSeq() + 1
+	if from > to {
+		return nil
+	}
+	err := scan(ctx, from, to, func(ev *ledger.Event) error {
+		if err := r.apply(ev); err != nil {
+			return err
+		}
+		if r.pending >= r.s.opts.BatchEvents {
+			return r.flush()
+		}
+		return nil
+	})
+	if err != nil {
+		r.abort()
+		return err
+	}
+	return r.flush()
+}
+
+func (r *run) apply(ev *ledger.Event) error {
+	if r.b == nil {
+		r.b = r.s.db.NewIndexedBatch()
+		for _, e := range r.entries {
+			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b}
+		}
+	}
+	for _, e := range r.entries {
+		if ev.Seq <= e.cp.Seq {
+			continue
+		}
+		if ev.Seq != e.cp.Seq+1 {
+			return &ApplyError{Name: e.name, Seq: ev.Seq, Err: fmt.Errorf("gap: checkpoint at %d", e.cp.Seq)}
+		}
+		if err := e.p.Apply(ev, e.w); err != nil {
+			return &ApplyError{Name: e.name, Seq: ev.Seq, Err: err}
+		}
+		e.cp.Seq = ev.Seq
+		e.cp.RecordedAt = ev.RecordedAt.UTC()
+		e.moved = true
+	}
+	r.pending++
+	return nil
+}
+
+// flush runs the Flushers, stages the moved checkpoints and commits the batch.
+func (r *run) flush() error {
+	if r.b == nil {
+		return nil
+	}
+	for _, e := range r.entries {
+		if !e.moved {
+			continue
+		}
+		if e.f != nil {
+			if err := e.f.Flush(e.w); err != nil {
+				r.abort()
+				return &ApplyError{Name: e.name, Err: err}
+			}
+		}
+		if err := r.b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil); err != nil {
+			r.abort()
+			return err
+		}
+		e.moved = false
+	}
+	b := r.b
+	r.b, r.pending = nil, 0
+	return r.s.commit(b)
+}
+
+func (r *run) abort() {
+	if r.b != nil {
+		r.b.Close()
+		r.b, r.pending = nil, 0
+	}
+}
+
+// follow subscribes to the ledger from the lowest checkpoint and applies live events,
+// committing when the subscription has nothing more waiting or a batch is full.
+func (r *run) follow(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan ledger.Event, 1024)
+	subErr := make(chan error, 1)
+	go func() {
+		subErr <- r.s.l.Subscribe(ctx, r.minSeq()+1, func(ev *ledger.Event) error {
+			c := *ev
+			c.Data = bytes.Clone(ev.Data)
+			select {
+			case ch <- c:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for {
+		var ev ledger.Event
+		select {
+		case ev = <-ch:
+		case err := <-subErr:
+			r.abort()
+			return err
+		case <-ctx.Done():
+			r.abort()
+			return ctx.Err()
+		}
+		if err := r.apply(&ev); err != nil {
+			r.abort()
+			return err
+		}
+	drain:
+		for r.pending < r.s.opts.BatchEvents {
+			select {
+			case ev = <-ch:
+				if err := r.apply(&ev); err != nil {
+					r.abort()
+					return err
+				}
+			default:
+				break drain
+			}
+		}
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// --- as-of runs ---
+
+// Replay builds ps over the log as of seq (events 1..seq), in a space of its own that the
+// live projections never see, and returns a view of it. Replaying the same seq again
+// reuses (or resumes) the stored run. Drop it with DropReplay.
+func (s *Store) Replay(ctx context.Context, seq uint64, ps ...Projection) (*View, error) {
+	head, _ := s.l.Head()
+	if seq > head {
+		return nil, fmt.Errorf("%w: as-of seq %d is past the ledger head %d", ErrInvalid, seq, head)
+	}
+	space := asOfSpace(seq)
+	r, err := s.newRun(space, ps)
+	if err != nil {
+		return nil, err
+	}
+	snap := s.l.AsOf(seq)
+	defer snap.Close()
+	if err := r.catchUp(ctx, snap.Scan, seq); err != nil {
+		return nil, err
+	}
+	return &View{snap: s.db.NewSnapshot(), space: space}, nil
+}
+
+// ReplayAsOf is Replay as of the last event recorded at or before t.
+func (s *Store) ReplayAsOf(ctx context.Context, t time.Time, ps ...Projection) (*View, uint64, error) {
+	seq, err := s.l.SeqAsOf(t)
+	if err != nil {
+		return nil, 0, fmt.Errorf("projection: replay as of %s: %w", t.UTC().Format(time.RFC3339Nano), err)
+	}
+	v, err := s.Replay(ctx, seq, ps...)
+	return v, seq, err
+}
+
+// DropReplay deletes the as-of run at seq (every projection in it).
+func (s *Store) DropReplay(seq uint64) error {
+	space := asOfSpace(seq)
+	b := s.db.NewBatch()
+	for _, p := range []string{"s/", "m/"} {
+		lo := []byte(p + space + "/")
+		if err := b.DeleteRange(lo, PrefixEnd(lo), nil); err != nil {
+			b.Close()
+			return err
+		}
+	}
+	return s.commit(b)
+}

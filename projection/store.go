@@ -1,0 +1,432 @@
+package projection
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/punchledger/punchledger/ledger"
+)
+
+// Options configures Open. The zero value means all defaults.
+type Options struct {
+	// FS is the file system of the projection database. Default vfs.Default.
+	FS vfs.FS
+	// Logger receives the runner's progress and Pebble's log lines. Default: discard.
+	Logger *slog.Logger
+	// BatchEvents is how many events are applied per commit. Default 4096.
+	BatchEvents int
+	// NoSync commits without fsync. Default false. Projection state can always be rebuilt
+	// from the ledger, so losing recent commits in a machine crash only costs a replay.
+	NoSync bool
+	// CacheSize is Pebble's block cache size in bytes. Default 32 MiB.
+	CacheSize int64
+}
+
+// EnsureDefaults fills zero fields with their defaults.
+func (o *Options) EnsureDefaults() *Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.FS == nil {
+		c.FS = vfs.Default
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.BatchEvents <= 0 {
+		c.BatchEvents = 4096
+	}
+	if c.CacheSize <= 0 {
+		c.CacheSize = 32 << 20
+	}
+	return &c
+}
+
+// Store holds projection state in its own Pebble database, separate from the ledger's.
+//
+// Key layout (all keys are byte strings; names and spaces never contain '/'):
+//
+//	m/<space>/<name>          checkpoint of projection <name> in <space> (see Checkpoint)
+//	s/<space>/<name>/<key>    the projection's state; <key> is whatever the projection writes
+//
+// The live space is "live"; an as-of run over the log up to seq N lives in space
+// "asof-<N as 20 decimal digits>". Dropping a projection deletes its s/ range and m/ key.
+type Store struct {
+	db   *pebble.DB
+	l    *ledger.Ledger
+	opts *Options
+	wo   *pebble.WriteOptions
+
+	mu      sync.Mutex
+	closed  bool
+	changed chan struct{} // closed and replaced on every commit
+}
+
+const liveSpace = "live"
+
+// Open opens (creating if needed) the projection database in dir, fed from l.
+func Open(dir string, l *ledger.Ledger, opts *Options) (*Store, error) {
+	if l == nil {
+		return nil, fmt.Errorf("%w: nil ledger", ErrInvalid)
+	}
+	o := opts.EnsureDefaults()
+	cache := pebble.NewCache(o.CacheSize)
+	defer cache.Unref()
+	db, err := pebble.Open(dir, &pebble.Options{
+		FS:           o.FS,
+		Cache:        cache,
+		Logger:       pebbleLogger{o.Logger},
+		MemTableSize: 32 << 20,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("projection: open %s: %w", dir, err)
+	}
+	wo := pebble.Sync
+	if o.NoSync {
+		wo = pebble.NoSync
+	}
+	return &Store{db: db, l: l, opts: o, wo: wo, changed: make(chan struct{})}, nil
+}
+
+// Close closes the database. Runners must have returned first.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	close(s.changed)
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Ledger returns the ledger the store is fed from.
+func (s *Store) Ledger() *ledger.Ledger { return s.l }
+
+func (s *Store) notify() {
+	s.mu.Lock()
+	if !s.closed {
+		close(s.changed)
+		s.changed = make(chan struct{})
+	}
+	s.mu.Unlock()
+}
+
+func (s *Store) changedCh() (chan struct{}, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	return s.changed, nil
+}
+
+// Checkpoint returns the committed checkpoint of a live projection; ErrNotBuilt if it has
+// never been run.
+func (s *Store) Checkpoint(name string) (Checkpoint, error) {
+	return readMeta(s.db, liveSpace, name)
+}
+
+// Wait blocks until the live projection name has applied every event up to seq, or ctx
+// ends. Someone else must be running the projection (Run or CatchUp).
+func (s *Store) Wait(ctx context.Context, name string, seq uint64) error {
+	for {
+		ch, err := s.changedCh()
+		if err != nil {
+			return err
+		}
+		cp, err := s.Checkpoint(name)
+		if err != nil && !errors.Is(err, ErrNotBuilt) {
+			return err
+		}
+		if err == nil && cp.Seq >= seq {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
+}
+
+// Sync waits until the live projection name has caught up with the ledger's head as of
+// the call.
+func (s *Store) Sync(ctx context.Context, name string) error {
+	head, _ := s.l.Head()
+	return s.Wait(ctx, name, head)
+}
+
+// View returns a consistent read-only snapshot of the live space. Close it when done.
+func (s *Store) View() *View { return &View{snap: s.db.NewSnapshot(), space: liveSpace} }
+
+// View is a consistent snapshot of one space (live or an as-of run).
+type View struct {
+	snap  *pebble.Snapshot
+	space string
+}
+
+// Reader returns a reader of projection name's state in this view.
+func (v *View) Reader(name string) Reader {
+	return &reader{r: v.snap, prefix: statePrefix(v.space, name)}
+}
+
+// Checkpoint returns projection name's checkpoint in this view; ErrNotBuilt if absent.
+func (v *View) Checkpoint(name string) (Checkpoint, error) { return readMeta(v.snap, v.space, name) }
+
+// Digest returns the SHA-256 of projection name's checkpoint and state (see Digest).
+func (v *View) Digest(name string) ([32]byte, error) {
+	cp, err := v.Checkpoint(name)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	h := sha256.New()
+	var b [12]byte
+	binary.BigEndian.PutUint32(b[:4], cp.Version)
+	binary.BigEndian.PutUint64(b[4:], cp.Seq)
+	h.Write(b[:])
+	if err := digestTo(h, v.Reader(name)); err != nil {
+		return [32]byte{}, err
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out, nil
+}
+
+// Close releases the snapshot.
+func (v *View) Close() error { return v.snap.Close() }
+
+// Digest returns the SHA-256 over every key and value of r in key order, each
+// length-prefixed. Two projections with equal digests hold byte-identical state.
+func Digest(r Reader) ([32]byte, error) {
+	h := sha256.New()
+	if err := digestTo(h, r); err != nil {
+		return [32]byte{}, err
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out, nil
+}
+
+func digestTo(h io.Writer, r Reader) error {
+	var n [8]byte
+	return r.Scan(nil, nil, func(k, v []byte) error {
+		binary.BigEndian.PutUint64(n[:], uint64(len(k)))
+		h.Write(n[:])
+		h.Write(k)
+		binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+		h.Write(n[:])
+		h.Write(v)
+		return nil
+	})
+}
+
+// Change is one difference found by Diff: Before is nil when the key is new, After is nil
+// when it is gone.
+type Change struct {
+	Key, Before, After []byte
+}
+
+// Diff calls fn, in key order, for every key in [lower, upper) whose value differs between
+// a (before) and b (after). The slices are valid only during the call. It holds a's part
+// of the range in memory, so narrow the range for large states.
+func Diff(a, b Reader, lower, upper []byte, fn func(Change) error) error {
+	type kv struct{ k, v []byte }
+	// a's range is held in memory and merged with a streaming scan of b.
+	var left []kv
+	if err := a.Scan(lower, upper, func(k, v []byte) error {
+		left = append(left, kv{bytes.Clone(k), bytes.Clone(v)})
+		return nil
+	}); err != nil {
+		return err
+	}
+	i := 0
+	err := b.Scan(lower, upper, func(k, v []byte) error {
+		for i < len(left) && bytes.Compare(left[i].k, k) < 0 {
+			if err := fn(Change{Key: left[i].k, Before: left[i].v}); err != nil {
+				return err
+			}
+			i++
+		}
+		if i < len(left) && bytes.Equal(left[i].k, k) {
+			same := bytes.Equal(left[i].v, v)
+			before := left[i].v
+			i++
+			if same {
+				return nil
+			}
+			return fn(Change{Key: k, Before: before, After: v})
+		}
+		return fn(Change{Key: k, After: v})
+	})
+	if err != nil {
+		if errors.Is(err, ErrStop) {
+			return nil
+		}
+		return err
+	}
+	for ; i < len(left); i++ {
+		if err := fn(Change{Key: left[i].k, Before: left[i].v}); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// --- keys and meta ---
+
+func metaKey(space, name string) []byte { return []byte("m/" + space + "/" + name) }
+
+func statePrefix(space, name string) []byte { return []byte("s/" + space + "/" + name + "/") }
+
+func asOfSpace(seq uint64) string { return fmt.Sprintf("asof-%020d", seq) }
+
+const metaFormat = 1
+
+func encodeMeta(cp Checkpoint) []byte {
+	b := make([]byte, 1+4+8+8)
+	b[0] = metaFormat
+	binary.BigEndian.PutUint32(b[1:], cp.Version)
+	binary.BigEndian.PutUint64(b[5:], cp.Seq)
+	var ns int64
+	if !cp.RecordedAt.IsZero() {
+		ns = cp.RecordedAt.UnixNano()
+	}
+	binary.BigEndian.PutUint64(b[13:], uint64(ns))
+	return b
+}
+
+func decodeMeta(b []byte) (Checkpoint, error) {
+	if len(b) != 21 || b[0] != metaFormat {
+		return Checkpoint{}, fmt.Errorf("projection: corrupt checkpoint (%d bytes)", len(b))
+	}
+	cp := Checkpoint{
+		Version: binary.BigEndian.Uint32(b[1:]),
+		Seq:     binary.BigEndian.Uint64(b[5:]),
+	}
+	if ns := int64(binary.BigEndian.Uint64(b[13:])); ns != 0 {
+		cp.RecordedAt = time.Unix(0, ns).UTC()
+	}
+	return cp, nil
+}
+
+func readMeta(r pebble.Reader, space, name string) (Checkpoint, error) {
+	v, c, err := r.Get(metaKey(space, name))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return Checkpoint{}, fmt.Errorf("%w: %s in %s", ErrNotBuilt, name, space)
+	}
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("projection: read checkpoint %s: %w", name, err)
+	}
+	defer c.Close()
+	return decodeMeta(v)
+}
+
+// --- reader and writer over Pebble ---
+
+type reader struct {
+	r      pebble.Reader
+	prefix []byte
+	kbuf   []byte
+}
+
+func (r *reader) key(k []byte) []byte {
+	r.kbuf = append(append(r.kbuf[:0], r.prefix...), k...)
+	return r.kbuf
+}
+
+func (r *reader) Get(key []byte) ([]byte, error) {
+	v, c, err := r.r.Get(r.key(key))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := bytes.Clone(v)
+	if out == nil {
+		out = []byte{}
+	}
+	c.Close()
+	return out, nil
+}
+
+func (r *reader) bounds(lower, upper []byte) (lo, hi []byte) {
+	lo = append(append([]byte(nil), r.prefix...), lower...)
+	if upper == nil {
+		hi = PrefixEnd(r.prefix)
+	} else {
+		hi = append(append([]byte(nil), r.prefix...), upper...)
+	}
+	return lo, hi
+}
+
+func (r *reader) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
+	lo, hi := r.bounds(lower, upper)
+	it, err := r.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	n := len(r.prefix)
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if err := fn(it.Key()[n:], v); err != nil {
+			it.Close()
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	if err := it.Error(); err != nil {
+		it.Close()
+		return err
+	}
+	return it.Close()
+}
+
+type writer struct {
+	reader
+	b *pebble.Batch
+}
+
+func (w *writer) Set(key, value []byte) error { return w.b.Set(w.key(key), value, nil) }
+
+func (w *writer) Delete(key []byte) error { return w.b.Delete(w.key(key), nil) }
+
+func (w *writer) DeleteRange(lower, upper []byte) error {
+	lo, hi := w.bounds(lower, upper)
+	return w.b.DeleteRange(lo, hi, nil)
+}
+
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	p.l.Info(fmt.Sprintf(format, args...), "component", "pebble-projection")
+}
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error(fmt.Sprintf(format, args...), "component", "pebble-projection")
+}
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf(format, args...))
+}
