@@ -279,7 +279,7 @@ func (w *walker) geoPolygon() (Polygon, error) {
 		if r[0] != r[len(r)-1] {
 			return w.errAt(rstart, ErrInvalidZone, "ring not closed: last position [%v, %v] differs from first [%v, %v]", r[len(r)-1].Lon, r[len(r)-1].Lat, r[0].Lon, r[0].Lat)
 		}
-		r = r[:len(r)-1 : len(r)-1]
+		r = r[: len(r)-1 : len(r)-1]
 		if _, err := prepareRing(r, ""); err != nil {
 			return w.errAt(rstart, err, "%s", err.(*ZoneError).Reason)
 		}
