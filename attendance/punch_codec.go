@@ -1,0 +1,283 @@
+package attendance
+
+import (
+	"fmt"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// PunchKind is check-in or check-out. Persisted; never renumber.
+type PunchKind uint8
+
+const (
+	PunchIn  PunchKind = 1
+	PunchOut PunchKind = 2
+)
+
+func (k PunchKind) String() string {
+	switch k {
+	case PunchIn:
+		return "in"
+	case PunchOut:
+		return "out"
+	}
+	return fmt.Sprintf("PunchKind(%d)", uint8(k))
+}
+
+// Source is where a punch was made. Persisted; never renumber.
+type Source uint8
+
+const (
+	SourceApp       Source = 1
+	SourceWeb       Source = 2
+	SourceKiosk     Source = 3
+	SourceBiometric Source = 4
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceApp:
+		return "app"
+	case SourceWeb:
+		return "web"
+	case SourceKiosk:
+		return "kiosk"
+	case SourceBiometric:
+		return "biometric"
+	}
+	return fmt.Sprintf("Source(%d)", uint8(s))
+}
+
+// FenceVerdict is the geofence verdict stored with a punch. Persisted; never renumber.
+type FenceVerdict uint8
+
+const (
+	FenceNone      FenceVerdict = 0 // no location fix, or no zones to judge against
+	FenceInside    FenceVerdict = 1
+	FenceOutside   FenceVerdict = 2
+	FenceUncertain FenceVerdict = 3
+)
+
+// Match is the result of matching a network observation (Wi-Fi BSSID, IP) against the
+// policy's allow-list. Persisted; never renumber.
+type Match uint8
+
+const (
+	MatchNone    Match = 0 // not reported, or no list configured
+	MatchAllowed Match = 1
+	MatchOther   Match = 2 // reported and not on the list
+)
+
+// SignatureState is what became of a punch's device signature. Persisted.
+type SignatureState uint8
+
+const (
+	SignatureAbsent  SignatureState = 0 // no signature
+	SignatureValid   SignatureState = 1
+	SignatureInvalid SignatureState = 2 // does not verify with the bound device's key
+	SignatureNoKey   SignatureState = 3 // signed, but no public key is bound for the device
+)
+
+// Outcome is the policy's verdict on a punch at record time. Persisted.
+type Outcome uint8
+
+const (
+	OutcomeAccept Outcome = 1
+	OutcomeField  Outcome = 2
+	OutcomeFlag   Outcome = 3
+	OutcomeReject Outcome = 4
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeAccept:
+		return "accept"
+	case OutcomeField:
+		return "field"
+	case OutcomeFlag:
+		return "flag"
+	case OutcomeReject:
+		return "reject"
+	}
+	return fmt.Sprintf("Outcome(%d)", uint8(o))
+}
+
+// Finding is one reason the policy gave for a punch's outcome: a code
+// ("outside_fence", "unbound_device", "clock_skew", ...), the policy clause that
+// produced it and a detail with figures, free of personal data.
+type Finding struct {
+	Code   string
+	Clause string
+	Detail string
+}
+
+// PunchRecorded (stream employee/<id>) is a punch. The event ID is the punch ID
+// (device-generated for offline punches) and OccurredAt is the device time. A punch is
+// evidence: it is recorded whatever its findings, and the policy decides later whether
+// it counts.
+//
+// The measurements are plaintext, so projections can apply a policy without the
+// personal fields; location, network and device details, and the signature, are in
+// Sealed (a sealed PunchEvidence) at the policy's privacy level.
+type PunchRecorded struct {
+	Kind           PunchKind
+	Source         Source
+	DeviceID       string
+	DeviceAt       int64 // device clock at the punch (unix ns)
+	ReceivedAt     int64 // server clock when the punch arrived
+	UploadDeviceAt int64 // device clock at upload (offline punches); 0 online
+	Offline        bool
+	Factors        []string // verification factors used ("pin", "face", ...), sorted
+
+	DeviceBound   bool           // DeviceID was bound to the employee at record time
+	Signature     SignatureState // device signature check
+	Fence         FenceVerdict
+	Zone          string // nearest zone judged ("" when Fence is FenceNone)
+	Distance      int32  // metres to the zone's boundary, negative inside
+	Accuracy      int32  // reported accuracy radius, metres (rounded up); 0 without a fix
+	Mock          bool   // the OS flagged the location as mocked
+	Provider      string // location provider: "gps", "network", "fused", ...
+	WiFi          Match
+	IP            Match
+	PolicyID      string // policy that judged the punch
+	PolicyVersion int64
+	Privacy       string // rules.LocationPrivacy applied to Sealed
+	Outcome       Outcome
+	Findings      []Finding
+
+	Sealed []byte // sealed PunchEvidence
+}
+
+// PunchEvidence is the personal part of a punch; it only enters the log sealed.
+// Coordinates are rounded at the "coarse" privacy level and absent at "verdict".
+type PunchEvidence struct {
+	_msgpack  struct{} `msgpack:",as_array"`
+	HasFix    bool
+	Lat       float64
+	Lon       float64
+	Accuracy  float64
+	BSSID     string
+	SSID      string
+	IP        string
+	Model     string
+	OS        string
+	App       string
+	Signature []byte
+}
+
+const (
+	punchFields   = 24
+	findingFields = 3
+	maxFactors    = 16
+	maxFindings   = 64
+)
+
+// AppendBinary appends p's canonical msgpack encoding to b.
+func (p *PunchRecorded) AppendBinary(b []byte) ([]byte, error) {
+	if len(p.Factors) > maxFactors || len(p.Findings) > maxFindings {
+		return nil, fmt.Errorf("attendance: punch with %d factors and %d findings (max %d, %d)", len(p.Factors), len(p.Findings), maxFactors, maxFindings)
+	}
+	b = appendArrayLen(b, punchFields)
+	b = appendU8(b, uint8(p.Kind))
+	b = appendU8(b, uint8(p.Source))
+	b = appendStr(b, p.DeviceID)
+	b = appendI64(b, p.DeviceAt)
+	b = appendI64(b, p.ReceivedAt)
+	b = appendI64(b, p.UploadDeviceAt)
+	b = appendBool(b, p.Offline)
+	b = appendArrayLen(b, len(p.Factors))
+	for _, f := range p.Factors {
+		b = appendStr(b, f)
+	}
+	b = appendBool(b, p.DeviceBound)
+	b = appendU8(b, uint8(p.Signature))
+	b = appendU8(b, uint8(p.Fence))
+	b = appendStr(b, p.Zone)
+	b = appendI32(b, p.Distance)
+	b = appendI32(b, p.Accuracy)
+	b = appendBool(b, p.Mock)
+	b = appendStr(b, p.Provider)
+	b = appendU8(b, uint8(p.WiFi))
+	b = appendU8(b, uint8(p.IP))
+	b = appendStr(b, p.PolicyID)
+	b = appendI64(b, p.PolicyVersion)
+	b = appendStr(b, p.Privacy)
+	b = appendU8(b, uint8(p.Outcome))
+	b = appendArrayLen(b, len(p.Findings))
+	for _, f := range p.Findings {
+		b = appendArrayLen(b, findingFields)
+		b = appendStr(b, f.Code)
+		b = appendStr(b, f.Clause)
+		b = appendStr(b, f.Detail)
+	}
+	b = appendBin(b, p.Sealed)
+	return b, nil
+}
+
+// UnmarshalBinary decodes exactly the bytes AppendBinary writes; anything else (another
+// integer width, trailing bytes, a wrong array length) is an error. It is the fast path
+// for projections replaying many punches; Registry().Decode uses it too.
+func (p *PunchRecorded) UnmarshalBinary(data []byte) error {
+	r := reader{b: data}
+	p.decode(&r)
+	return r.end("punch.recorded")
+}
+
+func (p *PunchRecorded) decode(r *reader) {
+	r.array(punchFields, "punch")
+	p.Kind = PunchKind(r.u8("kind"))
+	p.Source = Source(r.u8("source"))
+	p.DeviceID = r.str("device")
+	p.DeviceAt = r.i64("device_at")
+	p.ReceivedAt = r.i64("received_at")
+	p.UploadDeviceAt = r.i64("upload_device_at")
+	p.Offline = r.boolean("offline")
+	p.Factors = nil
+	if n := r.arrayLen("factors", maxFactors); n > 0 {
+		p.Factors = make([]string, n)
+		for i := range p.Factors {
+			p.Factors[i] = r.str("factor")
+		}
+	}
+	p.DeviceBound = r.boolean("device_bound")
+	p.Signature = SignatureState(r.u8("signature"))
+	p.Fence = FenceVerdict(r.u8("fence"))
+	p.Zone = r.str("zone")
+	p.Distance = r.i32("distance")
+	p.Accuracy = r.i32("accuracy")
+	p.Mock = r.boolean("mock")
+	p.Provider = r.str("provider")
+	p.WiFi = Match(r.u8("wifi"))
+	p.IP = Match(r.u8("ip"))
+	p.PolicyID = r.str("policy")
+	p.PolicyVersion = r.i64("policy_version")
+	p.Privacy = r.str("privacy")
+	p.Outcome = Outcome(r.u8("outcome"))
+	p.Findings = nil
+	if n := r.arrayLen("findings", maxFindings); n > 0 {
+		p.Findings = make([]Finding, n)
+		for i := range p.Findings {
+			r.array(findingFields, "finding")
+			p.Findings[i] = Finding{Code: r.str("code"), Clause: r.str("clause"), Detail: r.str("detail")}
+		}
+	}
+	p.Sealed = r.bin("sealed")
+}
+
+// EncodeMsgpack implements msgpack.CustomEncoder.
+func (p *PunchRecorded) EncodeMsgpack(enc *msgpack.Encoder) error {
+	b, err := p.AppendBinary(make([]byte, 0, 256+len(p.Sealed)))
+	if err != nil {
+		return err
+	}
+	return enc.Encode(msgpack.RawMessage(b))
+}
+
+// DecodeMsgpack implements msgpack.CustomDecoder (strict).
+func (p *PunchRecorded) DecodeMsgpack(dec *msgpack.Decoder) error {
+	raw, err := dec.DecodeRaw()
+	if err != nil {
+		return err
+	}
+	return p.UnmarshalBinary(raw)
+}
