@@ -41,6 +41,11 @@ func (b box3) dist(v vec3) float64 {
 	return math.Sqrt(s)
 }
 
+func (b box3) diagonal() float64 {
+	dx, dy, dz := b.max[0]-b.min[0], b.max[1]-b.min[1], b.max[2]-b.min[2]
+	return math.Sqrt(dx*dx + dy*dy + dz*dz)
+}
+
 func (b box3) centre(axis int) float64 { return (b.min[axis] + b.max[axis]) / 2 }
 
 // latLonBox returns the ECEF box of every surface point with latitude in [minLat,

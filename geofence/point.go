@@ -100,7 +100,10 @@ func inverse(p1, p2 Point) (float64, float64) {
 		t2 := cosU1*sinU2 - sinU1*cosU2*cosLambda
 		sinSigma = math.Sqrt(t1*t1 + t2*t2)
 		if sinSigma == 0 {
-			return 0, 0 // coincident points (e.g. both at a pole)
+			if sinU1*sinU2+cosU1*cosU2*cosLambda > 0 {
+				return 0, 0 // coincident points (e.g. both at a pole)
+			}
+			break // antipodal (e.g. pole to pole)
 		}
 		cosSigma = sinU1*sinU2 + cosU1*cosU2*cosLambda
 		sigma = math.Atan2(sinSigma, cosSigma)

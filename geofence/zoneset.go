@@ -62,6 +62,7 @@ type ZoneSet struct {
 // nodes[left] and nodes[left+1].
 type bvhNode struct {
 	box         box3
+	depth       float64 // the largest depth of its zones
 	left, first int32
 	count       int32
 }
@@ -110,6 +111,7 @@ func (s *ZoneSet) build(n, first, last int32) {
 	for _, zi := range s.order[first:last] {
 		zb := s.zones[zi].box
 		b = b.union(zb)
+		s.nodes[n].depth = math.Max(s.nodes[n].depth, s.zones[zi].depth)
 		cb = cb.addPoint(vec3{zb.centre(0), zb.centre(1), zb.centre(2)})
 	}
 	s.nodes[n].box = b
@@ -175,16 +177,25 @@ type query struct {
 	bestZone int32
 }
 
-// search is a branch-and-bound walk: a node whose box is farther (as a chord, a lower
-// bound on any geodesic distance) than the best signed distance so far cannot hold a
-// better zone. Boxes at the same distance are still visited so ties resolve to the
-// lowest zone index, exactly as a linear scan would.
+// lowerBound bounds from below the signed boundary distance from v to any zone in a
+// box: the chord to the box (never longer than a geodesic) if v is outside it, else
+// minus the deepest a point can be inside those zones.
+func lowerBound(b box3, depth float64, v vec3) float64 {
+	if d := b.dist(v); d > 0 {
+		return d
+	}
+	return -depth
+}
+
+// search is a branch-and-bound walk: a node whose lower bound exceeds the best signed
+// distance so far cannot hold a better zone. Nodes whose bound equals it are still
+// visited, so ties resolve to the lowest zone index, exactly as a linear scan would.
 func (s *ZoneSet) search(n int32, q *query) {
 	node := &s.nodes[n]
 	if node.count > 0 {
 		for _, zi := range s.order[node.first : node.first+node.count] {
 			z := &s.zones[zi]
-			if z.box.dist(q.v) > q.best {
+			if lowerBound(z.box, z.depth, q.v) > q.best {
 				continue
 			}
 			d := z.signedDistance(q.p)
@@ -195,7 +206,8 @@ func (s *ZoneSet) search(n int32, q *query) {
 		return
 	}
 	l, r := node.left, node.left+1
-	dl, dr := s.nodes[l].box.dist(q.v), s.nodes[r].box.dist(q.v)
+	dl := lowerBound(s.nodes[l].box, s.nodes[l].depth, q.v)
+	dr := lowerBound(s.nodes[r].box, s.nodes[r].depth, q.v)
 	if dr < dl {
 		l, r, dl, dr = r, l, dr, dl
 	}

@@ -1,0 +1,298 @@
+package geofence_test
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/punchledger/punchledger/geofence"
+)
+
+func TestPointValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		p     geofence.Point
+		field string // "" = valid
+	}{
+		{"OK", geofence.Point{Lat: 52.52, Lon: 13.405}, ""},
+		{"OKCorners", geofence.Point{Lat: -90, Lon: 180}, ""},
+		{"OKZero", geofence.Point{}, ""},
+		{"ErrLatNaN", geofence.Point{Lat: math.NaN()}, "lat"},
+		{"ErrLonInf", geofence.Point{Lon: math.Inf(-1)}, "lon"},
+		{"ErrLatRange", geofence.Point{Lat: 90.0000001}, "lat"},
+		{"ErrLonRange", geofence.Point{Lon: -180.5}, "lon"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.p.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v", err)
+				}
+				return
+			}
+			var pe *geofence.PointError
+			if !errors.As(err, &pe) || !errors.Is(err, geofence.ErrInvalidPoint) {
+				t.Fatalf("Validate() = %v, want a *PointError", err)
+			}
+			if got, want := pe.Field, tc.field; got != want {
+				t.Errorf("Field = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestDistanceEdgeCases covers what the reference file does not: coincident points,
+// poles, and nearly antipodal points, where Vincenty's iteration fails and the spherical
+// fallback must still be within 0.5% of GeographicLib.
+func TestDistanceEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a, b geofence.Point
+		want float64 // GeodSolve -i
+		tol  float64 // relative
+	}{
+		{"Same", geofence.Point{Lat: 10, Lon: 20}, geofence.Point{Lat: 10, Lon: 20}, 0, 0},
+		{"Poles", geofence.Point{Lat: 90}, geofence.Point{Lat: -90, Lon: 33}, 20003931.459, 0.005},
+		{"AntipodalEquator", geofence.Point{}, geofence.Point{Lon: 180}, 20003931.459, 0.005},
+		{"NearlyAntipodal", geofence.Point{}, geofence.Point{Lat: 0.5, Lon: 179.7}, 19944127.421, 0.005},
+		{"NearlyAntipodal2", geofence.Point{}, geofence.Point{Lon: 179.5}, 19980861.909, 0.005},
+		{"AcrossAntimeridian", geofence.Point{Lat: -16.8, Lon: 179.999}, geofence.Point{Lat: -16.8, Lon: -179.999}, 213.37, 0.001},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := geofence.Distance(tc.a, tc.b)
+			if math.Abs(got-tc.want) > tc.tol*tc.want {
+				t.Errorf("Distance = %.3f, want %.3f ±%.2f%%", got, tc.want, 100*tc.tol)
+			}
+		})
+	}
+	if got := geofence.Bearing(geofence.Point{}, geofence.Point{Lat: 1}); got != 0 {
+		t.Errorf("Bearing north = %v", got)
+	}
+	if got := geofence.Bearing(geofence.Point{}, geofence.Point{Lon: -1}); math.Abs(got-270) > 1e-9 {
+		t.Errorf("Bearing west = %v", got)
+	}
+}
+
+// square returns a closed-free ring of a lat/lon-aligned rectangle.
+func square(lat0, lon0, lat1, lon1 float64) geofence.Ring {
+	return geofence.Ring{{Lat: lat0, Lon: lon0}, {Lat: lat0, Lon: lon1}, {Lat: lat1, Lon: lon1}, {Lat: lat1, Lon: lon0}}
+}
+
+// east returns the point d metres due east of p (by a geodesic along the parallel,
+// close enough for small d).
+func east(p geofence.Point, d float64) geofence.Point {
+	// One degree of longitude at p.Lat, measured with Distance itself.
+	per := geofence.Distance(p, geofence.Point{Lat: p.Lat, Lon: p.Lon + 0.001}) / 0.001
+	return geofence.Point{Lat: p.Lat, Lon: p.Lon + d/per}
+}
+
+func north(p geofence.Point, d float64) geofence.Point {
+	per := geofence.Distance(p, geofence.Point{Lat: p.Lat + 0.001, Lon: p.Lon}) / 0.001
+	return geofence.Point{Lat: p.Lat + d/per, Lon: p.Lon}
+}
+
+func TestJudge(t *testing.T) {
+	hq := geofence.Point{Lat: 52.52, Lon: 13.405}
+	// Two touching parcels sharing the meridian 13.41: West [13.40, 13.41], East [13.41, 13.42].
+	west := geofence.NewPolygonZone("West", geofence.Polygon{Outer: square(52.50, 13.40, 52.51, 13.41)})
+	eastZone := geofence.NewPolygonZone("East", geofence.Polygon{Outer: square(52.50, 13.42, 52.51, 13.41)}) // other winding
+	// A campus with a courtyard hole, far from the rest.
+	campus := geofence.NewPolygonZone("Campus", geofence.Polygon{
+		Outer: square(48.0, 11.0, 48.01, 11.01),
+		Holes: []geofence.Ring{square(48.004, 11.004, 48.006, 11.006)},
+	})
+	// An island across the antimeridian.
+	fiji := geofence.NewPolygonZone("Fiji", geofence.Polygon{Outer: geofence.Ring{
+		{Lat: -17, Lon: 179.9}, {Lat: -17, Lon: -179.9}, {Lat: -16.9, Lon: -179.9}, {Lat: -16.9, Lon: 179.9}}})
+	set, err := geofence.NewZoneSet([]geofence.Zone{
+		geofence.NewCircleZone("HQ", hq, 100), west, eastZone, campus, fiji,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := geofence.Point{Lat: 52.505, Lon: 13.41}
+
+	for _, tc := range []struct {
+		name     string
+		p        geofence.Point
+		accuracy float64
+		verdict  geofence.Verdict
+		zone     string
+		dist     float64 // expected signed distance
+		tol      float64
+	}{
+		{"CircleCentre", hq, 10, geofence.Inside, "HQ", -100, 1e-9},
+		{"CircleInsideTight", east(hq, 60), 39.99, geofence.Inside, "HQ", -40, 1e-3},
+		{"CircleStraddleFromInside", east(hq, 60), 40.5, geofence.Uncertain, "HQ", -40, 1e-3},
+		{"CircleStraddleFromOutside", north(hq, 130), 31, geofence.Uncertain, "HQ", 30, 1e-3},
+		{"CircleOutsideTight", north(hq, 130), 29.9, geofence.Outside, "HQ", 30, 1e-3},
+		{"CircleBoundaryZeroAccuracy", north(hq, 100), 0, geofence.Inside, "HQ", 0, 1e-3},
+		{"CircleHugeAccuracy", hq, 1e9, geofence.Uncertain, "HQ", -100, 1e-9},
+		{"PolygonInside", geofence.Point{Lat: 52.505, Lon: 13.405}, 5, geofence.Inside, "West", -338.6, 1},
+		{"PolygonOutsideNorth", north(geofence.Point{Lat: 52.51, Lon: 13.405}, 50), 10, geofence.Outside, "West", 50, 0.01},
+		{"PolygonStraddleEdge", north(geofence.Point{Lat: 52.51, Lon: 13.405}, 50), 60, geofence.Uncertain, "West", 50, 0.01},
+		// Touching zones: the accuracy circle crosses the shared edge. Judged zone by
+		// zone, so Uncertain, named after the zone the point is in.
+		{"TouchingStraddleWest", east(shared, -20), 30, geofence.Uncertain, "West", -20, 0.01},
+		{"TouchingStraddleEast", east(shared, 20), 30, geofence.Uncertain, "East", -20, 0.01},
+		{"TouchingInsideEast", east(shared, 20), 15, geofence.Inside, "East", -20, 0.01},
+		{"HoleCentre", geofence.Point{Lat: 48.005, Lon: 11.005}, 10, geofence.Outside, "Campus", 74.6, 0.1},
+		{"HoleStraddle", geofence.Point{Lat: 48.005, Lon: 11.005}, 120, geofence.Uncertain, "Campus", 74.6, 0.1},
+		{"BesideHole", north(geofence.Point{Lat: 48.006, Lon: 11.005}, 30), 20, geofence.Inside, "Campus", -30, 0.01},
+		{"AntimeridianWestSide", geofence.Point{Lat: -16.95, Lon: 179.99}, 50, geofence.Inside, "Fiji", -5533.4, 0.5},
+		{"AntimeridianEastSide", geofence.Point{Lat: -16.95, Lon: -179.99}, 50, geofence.Inside, "Fiji", -5533.4, 0.5},
+		{"AntimeridianOutsideEast", geofence.Point{Lat: -16.95, Lon: -179.8}, 50, geofence.Outside, "Fiji", 10650, 20},
+		{"NearestOfTwoOutside", north(geofence.Point{Lat: 52.51, Lon: 13.415}, 300), 10, geofence.Outside, "East", 300, 0.1},
+		// Sydney to the island's corner (-17, 179.9): GeodSolve -i gives 3420952.843 m.
+		{"FarAway", geofence.Point{Lat: -33.9, Lon: 151.2}, 10, geofence.Outside, "Fiji", 3420952.843, 0.01},
+		{"ErrNaNAccuracy", hq, math.NaN(), geofence.Unknown, "", 0, 0},
+		{"ErrNegativeAccuracy", hq, -1, geofence.Unknown, "", 0, 0},
+		{"ErrInvalidPoint", geofence.Point{Lat: 91}, 5, geofence.Unknown, "", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := set.Judge(tc.p, tc.accuracy)
+			if j.Verdict != tc.verdict || j.Zone != tc.zone || math.Abs(j.Distance-tc.dist) > tc.tol {
+				t.Errorf("Judge(%v, %v) = %+v, want %v in %q at %v ±%v", tc.p, tc.accuracy, j, tc.verdict, tc.zone, tc.dist, tc.tol)
+			}
+			if lin := set.JudgeLinear(tc.p, tc.accuracy); lin != j {
+				t.Errorf("linear scan %+v differs from index %+v", lin, j)
+			}
+		})
+	}
+
+	t.Run("EmptySet", func(t *testing.T) {
+		empty, err := geofence.NewZoneSet(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := empty.Judge(hq, 5)
+		if j.Verdict != geofence.Outside || j.Zone != "" || !math.IsInf(j.Distance, 1) {
+			t.Errorf("Judge on empty set = %+v", j)
+		}
+	})
+	t.Run("TiesGoToFirstZone", func(t *testing.T) {
+		twins, err := geofence.NewZoneSet([]geofence.Zone{
+			geofence.NewCircleZone("B", hq, 50), geofence.NewCircleZone("A", hq, 50),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := twins.Judge(east(hq, 10), 1); j.Zone != "B" {
+			t.Errorf("tie went to %q", j.Zone)
+		}
+	})
+	t.Run("JudgeZone", func(t *testing.T) {
+		j, ok := set.JudgeZone("West", hq, 0)
+		if !ok || j.Verdict != geofence.Outside || j.Zone != "West" {
+			t.Errorf("JudgeZone = %+v, %v", j, ok)
+		}
+		if _, ok := set.JudgeZone("nope", hq, 0); ok {
+			t.Error("JudgeZone found a zone that does not exist")
+		}
+	})
+}
+
+// TestPolygonDistance checks the boundary distance of a polygon against Distance to
+// the foot of the perpendicular, at several latitudes and offsets.
+func TestPolygonDistance(t *testing.T) {
+	for _, lat := range []float64{-65, -30, 0, 30, 60, 69} {
+		edge := geofence.Point{Lat: lat + 0.05, Lon: 20.1}
+		z := geofence.NewPolygonZone("Z", geofence.Polygon{Outer: square(lat, 20.0, lat+0.1, 20.1)})
+		set, err := geofence.NewZoneSet([]geofence.Zone{z})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []float64{-500, -50, -1, 1, 10, 100, 1000} {
+			p := east(edge, d)
+			j := set.Judge(p, 0)
+			if math.Abs(j.Distance-d) > 0.001*math.Abs(d)+0.01 {
+				t.Errorf("lat %v, %v m east of the edge: Distance = %.3f", lat, d, j.Distance)
+			}
+		}
+	}
+}
+
+// TestJudgeIndexMatchesLinear checks the index against a plain scan on thousands of
+// random fixes over 5,000 circles and a few polygons, including fixes inside zones and
+// far away from all of them.
+func TestJudgeIndexMatchesLinear(t *testing.T) {
+	zs := sites(5000, 7)
+	zs = append(zs, polygon1000(), geofence.NewPolygonZone("Fiji", geofence.Polygon{Outer: geofence.Ring{
+		{Lat: -17, Lon: 179.9}, {Lat: -17, Lon: -179.9}, {Lat: -16.9, Lon: -179.9}, {Lat: -16.9, Lon: 179.9}}}))
+	set, err := geofence.NewZoneSet(zs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	for i := range n {
+		var p geofence.Point
+		switch i % 4 {
+		case 0: // anywhere on Earth
+			p = geofence.Point{Lat: -89 + 178*r.Float64(), Lon: -180 + 360*r.Float64()}
+		case 1: // near a random site
+			c := zs[r.IntN(5000)].Circle
+			p = geofence.Point{Lat: c.Center.Lat + 0.01*(r.Float64()-0.5), Lon: c.Center.Lon + 0.01*(r.Float64()-0.5)}
+		case 2: // over the site area
+			p = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
+		case 3: // near the polygons
+			p = geofence.Point{Lat: 52.52 + 0.05*(r.Float64()-0.5), Lon: 13.405 + 0.08*(r.Float64()-0.5)}
+		}
+		acc := 100 * r.Float64()
+		if got, want := set.Judge(p, acc), set.JudgeLinear(p, acc); got != want {
+			t.Fatalf("fix %d at %v ±%v: index %+v, linear %+v", i, p, acc, got, want)
+		}
+	}
+}
+
+func TestZoneValidate(t *testing.T) {
+	ok := square(1, 1, 2, 2)
+	for _, tc := range []struct {
+		name string
+		z    geofence.Zone
+		path string // "" = valid
+	}{
+		{"OKCircle", geofence.NewCircleZone("a", geofence.Point{}, 10), ""},
+		{"OKClosedRing", geofence.NewPolygonZone("a", geofence.Polygon{Outer: append(ok, ok[0])}), ""},
+		{"OKMultiPolygon", geofence.NewPolygonZone("a", geofence.Polygon{Outer: ok}, geofence.Polygon{Outer: square(3, 3, 4, 4)}), ""},
+		{"ErrNoName", geofence.NewCircleZone("", geofence.Point{}, 10), "name"},
+		{"ErrNoShape", geofence.Zone{Name: "a"}, ""},
+		{"ErrBothShapes", geofence.Zone{Name: "a", Circle: &geofence.Circle{Radius: 1}, Polygons: []geofence.Polygon{{Outer: ok}}}, ""},
+		{"ErrRadiusZero", geofence.NewCircleZone("a", geofence.Point{}, 0), "circle.radius_m"},
+		{"ErrRadiusNaN", geofence.NewCircleZone("a", geofence.Point{}, math.NaN()), "circle.radius_m"},
+		{"ErrRadiusHuge", geofence.NewCircleZone("a", geofence.Point{}, 2e6), "circle.radius_m"},
+		{"ErrCentre", geofence.NewCircleZone("a", geofence.Point{Lat: 100}, 10), "circle.center"},
+		{"ErrTwoVertices", geofence.NewPolygonZone("a", geofence.Polygon{Outer: geofence.Ring{{}, {Lat: 1}, {}}}), "polygons[0].outer"},
+		{"ErrBadVertex", geofence.NewPolygonZone("a", geofence.Polygon{Outer: ok}, geofence.Polygon{Outer: ok, Holes: []geofence.Ring{{{}, {Lon: 200}, {Lat: 1}}}}), "polygons[1].holes[0][1].lon"},
+		{"ErrPole", geofence.NewPolygonZone("a", geofence.Polygon{Outer: geofence.Ring{{Lat: 80, Lon: 0}, {Lat: 80, Lon: 120}, {Lat: 80, Lon: -120}}}), "polygons[0].outer"},
+		{"ErrTooWide", geofence.NewPolygonZone("a", geofence.Polygon{Outer: geofence.Ring{{Lon: -100}, {Lon: 0}, {Lon: 100}, {Lat: 1, Lon: 0}}}), "polygons[0].outer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.z.Validate()
+			if tc.name[:2] == "OK" {
+				if err != nil {
+					t.Fatalf("Validate() = %v", err)
+				}
+				return
+			}
+			var ze *geofence.ZoneError
+			if !errors.As(err, &ze) || !errors.Is(err, geofence.ErrInvalidZone) {
+				t.Fatalf("Validate() = %v, want a *ZoneError", err)
+			}
+			if ze.Path != tc.path {
+				t.Errorf("Path = %q, want %q (%v)", ze.Path, tc.path, err)
+			}
+		})
+	}
+	t.Run("ErrDuplicateName", func(t *testing.T) {
+		_, err := geofence.NewZoneSet([]geofence.Zone{geofence.NewCircleZone("a", geofence.Point{}, 1), geofence.NewCircleZone("a", geofence.Point{}, 2)})
+		var ze *geofence.ZoneError
+		if !errors.As(err, &ze) || ze.Path != "[1].name" {
+			t.Fatalf("NewZoneSet = %v", err)
+		}
+	})
+}
