@@ -1,0 +1,221 @@
+package rules
+
+import (
+	"strconv"
+	"time"
+)
+
+// Roster is an employee's shift assignments; they override the policy's default
+// week. Where assignments overlap, the later one in the slice wins.
+type Roster struct {
+	Assignments []Assignment
+}
+
+// Assignment assigns a shift (by name) or a day off to the dates From–To inclusive.
+type Assignment struct {
+	From, To Date
+	Shift    string // a shift name of the policy; ignored when Off
+	Off      bool   // a rest day
+}
+
+// DayKind says what kind of day the calendar makes a date.
+type DayKind string
+
+// Day kinds.
+const (
+	DayWorking DayKind = "working"
+	DayRest    DayKind = "rest"
+	DayHoliday DayKind = "holiday"
+)
+
+// plan is one date's schedule.
+type plan struct {
+	date     Date
+	kind     DayKind
+	shift    int    // scheduled shift (working days), else -1
+	winShift int    // shift bounding the window: shift, or the off-day shift, or -1 (calendar day)
+	clause   string // policy path (or roster path) that made the day what it is
+	unknown  string // roster named an unknown shift
+}
+
+// planDay works out date d's kind and shift. Precedence: holiday, then the roster,
+// then swapped working days, then extra rest days, then the default week.
+func (c *compiled) planDay(d Date, r *Roster) plan {
+	k := d.days()
+	pl := plan{date: d, kind: DayWorking, shift: -1, winShift: -1}
+	assigned := false
+	for i := len(r.Assignments) - 1; i >= 0; i-- {
+		a := &r.Assignments[i]
+		if d.Before(a.From) || d.After(a.To) {
+			continue
+		}
+		if a.Off {
+			pl.kind = DayRest
+			pl.clause = "roster[" + strconv.Itoa(i) + "]"
+			assigned = true
+			break
+		}
+		if idx, ok := c.shiftIdx[a.Shift]; ok {
+			pl.shift = idx
+			pl.clause = "roster[" + strconv.Itoa(i) + "]"
+			assigned = true
+			break
+		}
+		pl.unknown = a.Shift
+		break
+	}
+	if !assigned {
+		if _, ok := c.working[k]; ok {
+			pl.shift = c.workShift[k]
+			pl.clause = "calendar.working_days[" + strconv.Itoa(c.working[k]) + "]"
+		} else if i, ok := c.rest[k]; ok {
+			pl.kind = DayRest
+			pl.clause = "calendar.rest_days[" + strconv.Itoa(i) + "]"
+		} else if idx := c.week[d.Weekday()]; idx >= 0 {
+			pl.shift = idx
+			pl.clause = c.weekPath[d.Weekday()]
+		} else {
+			pl.kind = DayRest
+			pl.clause = "week"
+		}
+	}
+	if i, ok := c.holidays[k]; ok {
+		pl.kind = DayHoliday
+		pl.clause = "calendar.holidays[" + strconv.Itoa(i) + "]"
+	}
+	pl.winShift = pl.shift
+	if pl.kind != DayWorking {
+		if pl.winShift < 0 {
+			pl.winShift = c.offShift
+		}
+		pl.shift = -1
+	}
+	return pl
+}
+
+// window is a plan's attendance window [open, close) and its shift's [start, end).
+type window struct {
+	open, close time.Time
+	start, end  time.Time // shift start and end; for a calendar-day window, open and close
+	real        bool      // bounded by a shift (not a bare calendar day)
+}
+
+func (c *compiled) rawWindow(pl *plan) window {
+	if pl.winShift < 0 {
+		o := pl.date.At(0, c.loc)
+		e := pl.date.At(1440, c.loc)
+		return window{open: o, close: e, start: o, end: e}
+	}
+	s := &c.shifts[pl.winShift]
+	return window{
+		open:  pl.date.At(s.open, c.loc),
+		close: pl.date.At(s.close, c.loc),
+		start: pl.date.At(s.start, c.loc),
+		end:   pl.date.At(s.end, c.loc),
+		real:  pl.shift >= 0,
+	}
+}
+
+// cut returns where two overlapping windows (a earlier than b) split: at the earlier
+// shift's end, kept within the overlap. A scheduled shift wins over an off day's
+// window.
+func cut(a, b *window) time.Time {
+	switch {
+	case a.real && !b.real:
+		return a.close
+	case !a.real && b.real:
+		return b.open
+	}
+	t := a.end
+	if t.Before(b.open) {
+		t = b.open
+	}
+	if t.After(a.close) {
+		t = a.close
+	}
+	return t
+}
+
+// dayWindow returns date d's plan and window after splitting against neighbours.
+func (c *compiled) dayWindow(d Date, r *Roster) (plan, window) {
+	pl := c.planDay(d, r)
+	w := c.rawWindow(&pl)
+	for k := -c.neighbours; k <= c.neighbours; k++ {
+		if k == 0 {
+			continue
+		}
+		npl := c.planDay(d.AddDays(k), r)
+		nw := c.rawWindow(&npl)
+		if k < 0 {
+			if nw.close.After(w.open) && nw.open.Before(w.close) {
+				if t := cut(&nw, &w); t.After(w.open) {
+					w.open = t
+				}
+			}
+		} else if w.close.After(nw.open) && w.open.Before(nw.close) {
+			if t := cut(&w, &nw); t.Before(w.close) {
+				w.close = t
+			}
+		}
+	}
+	if w.close.Before(w.open) {
+		w.close = w.open
+	}
+	return pl, w
+}
+
+// AttendanceDate returns the date whose attendance window holds the instant at:
+// the date its shift starts on (or, on a day without a shift, the local calendar
+// day). ok is false when at lies in no window (e.g. between shifts' windows) or the
+// policy is invalid.
+func (p *Policy) AttendanceDate(roster Roster, at time.Time) (Date, bool) {
+	c, err := p.compiledPolicy()
+	if err != nil {
+		return Date{}, false
+	}
+	return c.attendanceDate(&roster, at)
+}
+
+func (c *compiled) attendanceDate(r *Roster, at time.Time) (Date, bool) {
+	local := DateOf(at.In(c.loc))
+	lo, hi := -1, 1
+	if c.neighbours > 1 {
+		lo, hi = -2, 2
+	}
+	for k := lo; k <= hi; k++ {
+		d := local.AddDays(k)
+		_, w := c.dayWindow(d, r)
+		if !at.Before(w.open) && at.Before(w.close) {
+			return d, true
+		}
+	}
+	return Date{}, false
+}
+
+// Schedule describes a date for an employee: its kind, shift and window.
+type Schedule struct {
+	Date  Date
+	Kind  DayKind
+	Shift string // scheduled shift name; "" on rest days and holidays
+	// Open and Close bound the attendance window [Open, Close) after splitting
+	// against neighbouring days' windows.
+	Open, Close time.Time
+	// Start and End are the scheduled shift's start and end (zero without a shift).
+	Start, End time.Time
+	Clause     string // the policy (or roster) path that decided the day's kind
+}
+
+// Schedule returns date d's schedule under this policy and roster.
+func (p *Policy) Schedule(roster Roster, d Date) (Schedule, error) {
+	c, err := p.compiledPolicy()
+	if err != nil {
+		return Schedule{}, err
+	}
+	pl, w := c.dayWindow(d, &roster)
+	s := Schedule{Date: d, Kind: pl.kind, Open: w.open, Close: w.close, Clause: pl.clause}
+	if pl.shift >= 0 {
+		s.Shift = c.shifts[pl.shift].name
+		s.Start, s.End = w.start, w.end
+	}
+	return s, nil
+}
