@@ -3,7 +3,7 @@ package geofence
 import (
 	"fmt"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -59,20 +59,13 @@ func ParseIPSet(cidrs []string) (*IPSet, error) {
 		}
 		s.prefixes = append(s.prefixes, p)
 	}
-	sort.Slice(s.prefixes, func(i, j int) bool {
-		a, b := s.prefixes[i], s.prefixes[j]
+	slices.SortFunc(s.prefixes, func(a, b netip.Prefix) int {
 		if c := a.Addr().Compare(b.Addr()); c != 0 {
-			return c < 0
+			return c
 		}
-		return a.Bits() < b.Bits()
+		return a.Bits() - b.Bits()
 	})
-	out := s.prefixes[:0]
-	for i, p := range s.prefixes {
-		if i == 0 || p != s.prefixes[i-1] {
-			out = append(out, p)
-		}
-	}
-	s.prefixes = out
+	s.prefixes = slices.Compact(s.prefixes)
 	return s, nil
 }
 

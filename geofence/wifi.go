@@ -1,8 +1,9 @@
 package geofence
 
 import (
+	"bytes"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // BSSID is a Wi-Fi access point's hardware (MAC) address. The zero value is
@@ -32,23 +33,16 @@ func ParseBSSID(s string) (BSSID, error) {
 	bad := func(off int, reason string) (BSSID, error) {
 		return BSSID{}, &BSSIDError{Input: s, Offset: off, Reason: reason}
 	}
-	var group int // hex digits between separators: 2, 4 or 12
-	var sep byte
-	switch len(s) {
-	case 17:
-		group, sep = 2, s[2]
-		if sep != ':' && sep != '-' {
-			return bad(2, "expected ':' or '-'")
-		}
-	case 14:
-		group, sep = 4, '.'
-	case 12:
-		group = 12
-	default:
-		return bad(min(len(s), 17), fmt.Sprintf("length %d, want 12, 14 or 17", len(s)))
+	// The form is told by the first separator; the other positions must follow it.
+	group, sep, want := 12, byte(0), 12 // hex digits between separators, separator, length
+	switch {
+	case len(s) > 2 && (s[2] == ':' || s[2] == '-'):
+		group, sep, want = 2, s[2], 17
+	case len(s) > 4 && s[4] == '.':
+		group, sep, want = 4, '.', 14
 	}
 	nib := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s) && i < want; i++ {
 		c := s[i]
 		if group < 12 && (i+1)%(group+1) == 0 {
 			if c != sep {
@@ -69,6 +63,9 @@ func ParseBSSID(s string) (BSSID, error) {
 		}
 		b[nib/2] |= v << (4 * (1 - nib%2))
 		nib++
+	}
+	if len(s) != want {
+		return bad(min(len(s), want), fmt.Sprintf("length %d, want %d for this form", len(s), want))
 	}
 	return b, nil
 }
@@ -121,14 +118,8 @@ func NewBSSIDSet(list []string) (*BSSIDSet, error) {
 		}
 		s.list = append(s.list, b)
 	}
-	sort.Slice(s.list, func(i, j int) bool { return string(s.list[i][:]) < string(s.list[j][:]) })
-	out := s.list[:0]
-	for i, b := range s.list {
-		if i == 0 || b != s.list[i-1] {
-			out = append(out, b)
-		}
-	}
-	s.list = out
+	slices.SortFunc(s.list, compareBSSID)
+	s.list = slices.Compact(s.list)
 	return s, nil
 }
 
@@ -137,9 +128,11 @@ func (s *BSSIDSet) Contains(b BSSID) bool {
 	if s == nil {
 		return false
 	}
-	i := sort.Search(len(s.list), func(i int) bool { return string(s.list[i][:]) >= string(b[:]) })
-	return i < len(s.list) && s.list[i] == b
+	_, found := slices.BinarySearchFunc(s.list, b, compareBSSID)
+	return found
 }
+
+func compareBSSID(a, b BSSID) int { return bytes.Compare(a[:], b[:]) }
 
 // Strings returns the set's entries in canonical form, sorted.
 func (s *BSSIDSet) Strings() []string {
@@ -170,14 +163,8 @@ func NewSSIDSet(names []string) (*SSIDSet, error) {
 		}
 		s.names = append(s.names, n)
 	}
-	sort.Strings(s.names)
-	out := s.names[:0]
-	for i, n := range s.names {
-		if i == 0 || n != s.names[i-1] {
-			out = append(out, n)
-		}
-	}
-	s.names = out
+	slices.Sort(s.names)
+	s.names = slices.Compact(s.names)
 	return s, nil
 }
 
@@ -186,8 +173,8 @@ func (s *SSIDSet) Contains(ssid string) bool {
 	if s == nil {
 		return false
 	}
-	i := sort.SearchStrings(s.names, ssid)
-	return i < len(s.names) && s.names[i] == ssid
+	_, found := slices.BinarySearch(s.names, ssid)
+	return found
 }
 
 // WiFiMatch grades Wi-Fi evidence. The numbers are stable and may be stored.
