@@ -119,7 +119,6 @@ func (m members) typ(w *walker, allowed ...string) (string, error) {
 func feature(m members) (Zone, error) {
 	var z Zone
 	radius, hasRadius := 0.0, false
-	var radiusW *walker
 	if pw, ok := m["properties"]; ok {
 		t, err := pw.token()
 		if err != nil {
@@ -139,7 +138,10 @@ func feature(m members) (Zone, error) {
 						return pw.errAt(keyOff, nil, "both radius and radius_m given")
 					}
 					radius, err = pw.number()
-					hasRadius, radiusW = true, pw
+					hasRadius = true
+					if err == nil && (radius <= 0 || radius > MaxRadius) {
+						err = pw.errAt(pw.off, ErrInvalidZone, "radius %v m not in (0, %d]", radius, MaxRadius)
+					}
 				default:
 					var t json.Token
 					if t, err = pw.token(); err == nil {
@@ -192,9 +194,6 @@ func feature(m members) (Zone, error) {
 	case "Point":
 		if !hasRadius {
 			return z, fw.errAt(skipSpace(fw.data, 0), nil, "a Point zone needs properties.radius in metres")
-		}
-		if radius <= 0 || radius > MaxRadius {
-			return z, radiusW.errAt(radiusW.off, ErrInvalidZone, "radius %v m not in (0, %d]", radius, MaxRadius)
 		}
 		c, err := cw.position()
 		if err != nil {

@@ -275,13 +275,13 @@ func (w *walker) point() (Point, error) {
 			p.Lat, err = w.number()
 			hasLat = true
 			if err == nil && (p.Lat < -90 || p.Lat > 90) {
-				err = w.errAt(w.off, nil, "latitude %v outside [-90, 90]", p.Lat)
+				err = w.errAt(w.off, ErrInvalidPoint, "latitude %v outside [-90, 90]", p.Lat)
 			}
 		case "lon":
 			p.Lon, err = w.number()
 			hasLon = true
 			if err == nil && (p.Lon < -180 || p.Lon > 180) {
-				err = w.errAt(w.off, nil, "longitude %v outside [-180, 180]", p.Lon)
+				err = w.errAt(w.off, ErrInvalidPoint, "longitude %v outside [-180, 180]", p.Lon)
 			}
 		default:
 			return w.errAt(keyOff, nil, "unknown member (want lat, lon)")

@@ -1,6 +1,7 @@
 package geofence
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,8 +56,12 @@ func nonNil(r Ring) []Point {
 }
 
 // UnmarshalJSON decodes the JSON form above and validates the zone. Errors are
-// *InputError values whose Path and Offset are relative to data.
+// *InputError values whose Path and Offset are relative to data. As encoding/json
+// expects, a JSON null leaves z unchanged.
 func (z *Zone) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
 	w := newWalker(data, 0, nil)
 	dz, err := w.zone()
 	if err != nil {
@@ -124,7 +129,7 @@ func (w *walker) zone() (Zone, error) {
 					c.Radius, err = w.number()
 					hasRadius = true
 					if err == nil && (c.Radius <= 0 || c.Radius > MaxRadius) {
-						err = w.errAt(w.off, nil, "radius %v m not in (0, %d]", c.Radius, MaxRadius)
+						err = w.errAt(w.off, ErrInvalidZone, "radius %v m not in (0, %d]", c.Radius, MaxRadius)
 					}
 				default:
 					err = w.errAt(keyOff, nil, "unknown member (want center, radius_m)")
