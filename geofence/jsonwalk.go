@@ -12,8 +12,9 @@ import (
 )
 
 // InputError says where zone JSON or GeoJSON input is wrong. errors.Is(err,
-// ErrSyntax) holds for every InputError; errors.Is(err, ErrInvalidZone) also holds when
-// the JSON was well formed but described an unusable zone.
+// ErrSyntax) holds for every InputError; when the JSON was well formed but described
+// an unusable zone or point, errors.Is(err, ErrInvalidZone) or errors.Is(err,
+// ErrInvalidPoint) holds as well.
 type InputError struct {
 	// Path locates the value in JSON-path style, e.g.
 	// "features[2].geometry.coordinates[0][5][1]"; empty for the whole input.
