@@ -1,0 +1,130 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/punchledger/punchledger/ledger"
+)
+
+// quietPebble drops Pebble's informational lines and fails the test on its errors.
+type quietPebble struct{ t testing.TB }
+
+func (quietPebble) Infof(string, ...any)             {}
+func (q quietPebble) Errorf(format string, a ...any) { q.t.Errorf(format, a...) }
+func (q quietPebble) Fatalf(format string, a ...any) { q.t.Fatalf(format, a...) }
+
+// rawEventKey and rawTreeKey spell out the persisted key layout (keys.go), so that the
+// test writes through Pebble exactly where the ledger reads.
+func rawEventKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte{'e'}, seq) }
+func rawTreeKey(seq uint64) []byte  { return binary.BigEndian.AppendUint64([]byte{'t'}, seq-1) }
+
+// rawEdit opens the closed ledger's Pebble store directly and applies edit.
+func rawEdit(t *testing.T, fs vfs.FS, edit func(db *pebble.DB)) {
+	t.Helper()
+	db, err := pebble.Open("db", &pebble.Options{FS: fs, Logger: quietPebble{t}})
+	mustf(t, err, "open raw pebble")
+	edit(db)
+	mustf(t, db.Close(), "close raw pebble")
+}
+
+func rawFlip(t *testing.T, db *pebble.DB, key []byte, at func(n int) int) {
+	t.Helper()
+	v, c, err := db.Get(key)
+	mustf(t, err, "get %x", key)
+	b := append([]byte(nil), v...)
+	c.Close()
+	b[at(len(b))] ^= 0x01
+	mustf(t, db.Set(key, b, pebble.Sync), "set %x", key)
+}
+
+// TestVerifyTamper is acceptance 4's store half: one byte flipped (or one key removed)
+// in the stored data, written through Pebble directly on a closed ledger, makes Verify
+// name the sequence number.
+func TestVerifyTamper(t *testing.T) {
+	const n, victim = 60, 37
+	// Byte offsets in the stored envelope (event.go): format(1) seq(8) id(16) version(8)
+	// schema(2) occurred(8) recorded(8) prevHash(32) lengths(10) stream type actor data hash(32).
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, db *pebble.DB)
+		seq  uint64
+	}{
+		{"DataByte", func(t *testing.T, db *pebble.DB) {
+			rawFlip(t, db, rawEventKey(victim), func(n int) int { return n - 33 })
+		}, victim},
+		{"StoredHash", func(t *testing.T, db *pebble.DB) {
+			rawFlip(t, db, rawEventKey(victim), func(n int) int { return n - 1 })
+		}, victim},
+		{"PrevHash", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 60 }) }, victim},
+		{"SeqField", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 8 }) }, victim},
+		{"EventID", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 12 }) }, victim},
+		{"RecordedAt", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 49 }) }, victim},
+		{"LengthField", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 86 }) }, victim},
+		{"FormatByte", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(victim), func(int) int { return 0 }) }, victim},
+		{"FirstEvent", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawEventKey(1), func(n int) int { return n - 40 }) }, 1},
+		{"EventDeleted", func(t *testing.T, db *pebble.DB) { mustf(t, db.Delete(rawEventKey(victim), pebble.Sync), "delete") }, victim},
+		{"TreeHash", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawTreeKey(victim), func(int) int { return 3 }) }, victim},
+		{"TreeHashesDeleted", func(t *testing.T, db *pebble.DB) { mustf(t, db.Delete(rawTreeKey(victim), pebble.Sync), "delete") }, victim},
+		{"EventReplacedByAnother", func(t *testing.T, db *pebble.DB) {
+			v, c, err := db.Get(rawEventKey(victim + 1))
+			mustf(t, err, "get")
+			b := append([]byte(nil), v...)
+			c.Close()
+			mustf(t, db.Set(rawEventKey(victim), b, pebble.Sync), "set")
+		}, victim},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := vfs.NewMem()
+			l, err := ledger.Open("db", memOptions(fs))
+			mustf(t, err, "open")
+			appendN(t, l, "v", n)
+			mustf(t, l.Verify(context.Background()), "verify before tampering")
+			mustf(t, l.Close(), "close")
+
+			rawEdit(t, fs, func(db *pebble.DB) { tc.edit(t, db) })
+
+			l, err = ledger.Open("db", memOptions(fs))
+			mustf(t, err, "reopen")
+			defer l.Close()
+			err = l.Verify(context.Background())
+			var ce *ledger.CorruptError
+			if !errors.As(err, &ce) || !errors.Is(err, ledger.ErrCorrupt) {
+				t.Fatalf("Verify err = %v, want *CorruptError", err)
+			}
+			if ce.Seq != tc.seq {
+				t.Fatalf("Verify names seq %d (%v), want %d", ce.Seq, err, tc.seq)
+			}
+		})
+	}
+}
+
+func TestVerify(t *testing.T) {
+	ctx := context.Background()
+	fs := vfs.NewMem()
+	l, err := ledger.Open("db", memOptions(fs))
+	mustf(t, err, "open")
+	mustf(t, l.Verify(ctx), "verify empty")
+	appendN(t, l, "w", 300)
+	mustf(t, l.Verify(ctx), "verify")
+	mustf(t, l.Close(), "close")
+	if err := l.Verify(ctx); !errors.Is(err, ledger.ErrClosed) {
+		t.Fatalf("Verify on a closed ledger: %v, want ErrClosed", err)
+	}
+	l, err = ledger.Open("db", memOptions(fs))
+	mustf(t, err, "reopen")
+	defer l.Close()
+	appendN(t, l, "z", 30)
+	mustf(t, l.Verify(ctx), "verify after reopen")
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	appendN(t, l, "c", 4100)
+	if err := l.Verify(cctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Verify with a cancelled context: %v, want context.Canceled", err)
+	}
+}
