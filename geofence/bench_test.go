@@ -85,3 +85,21 @@ func BenchmarkPolygon1000(b *testing.B) {
 		set.Judge(pts[i%len(pts)], 10)
 	}
 }
+
+// BenchmarkContainsPolygon1000 is the point-in-polygon test alone on a 1,000-vertex
+// polygon (no boundary distance).
+func BenchmarkContainsPolygon1000(b *testing.B) {
+	set, err := geofence.NewZoneSet([]geofence.Zone{polygon1000()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	pts := make([]geofence.Point, 1024)
+	for i := range pts {
+		pts[i] = geofence.Point{Lat: 52.52 + 0.05*(r.Float64()-0.5), Lon: 13.405 + 0.08*(r.Float64()-0.5)}
+	}
+	var dst []string
+	for i := 0; b.Loop(); i++ {
+		dst = set.Containing(dst[:0], pts[i%len(pts)])
+	}
+}

@@ -200,6 +200,20 @@ func ringBounds(r []Point) (minLat, maxLat, minLon, maxLon float64) {
 	return
 }
 
+// contains reports whether p is in the zone (boundary points may go either way).
+func (z *prepZone) contains(p Point) bool {
+	if z.circle {
+		return Distance(p, z.center) <= z.radius
+	}
+	for i := range z.parts {
+		pp := &z.parts[i]
+		if pp.contains(p.Lat, p.Lon+360*math.Round((pp.midLon-p.Lon)/360)) {
+			return true
+		}
+	}
+	return false
+}
+
 // signedDistance returns the distance in metres from p to the zone's boundary, negative
 // when p is inside the zone (boundary included, where it is 0).
 func (z *prepZone) signedDistance(p Point) float64 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/punchledger/punchledger/geofence"
@@ -295,4 +296,43 @@ func TestZoneValidate(t *testing.T) {
 			t.Fatalf("NewZoneSet = %v", err)
 		}
 	})
+}
+
+// TestContaining checks Containing against the sign of each zone's boundary distance.
+func TestContaining(t *testing.T) {
+	zs := sites(300, 11)
+	zs = append(zs, polygon1000(), geofence.NewCircleZone("Big", geofence.Point{Lat: 52.52, Lon: 13.41}, 3000))
+	set, err := geofence.NewZoneSet(zs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	var got []string
+	multi := 0
+	for i := range 400 {
+		p := geofence.Point{Lat: 52.52 + 0.06*(r.Float64()-0.5), Lon: 13.405 + 0.1*(r.Float64()-0.5)}
+		if i%2 == 0 {
+			c := zs[r.IntN(300)].Circle
+			p = geofence.Point{Lat: c.Center.Lat + 0.004*(r.Float64()-0.5), Lon: c.Center.Lon + 0.006*(r.Float64()-0.5)}
+		}
+		got = set.Containing(got[:0], p)
+		var want []string
+		for _, z := range zs {
+			if j, _ := set.JudgeZone(z.Name, p, 0); j.Distance < 0 {
+				want = append(want, z.Name)
+			}
+		}
+		if len(want) > 1 {
+			multi++
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("Containing(%v) = %q, want %q", p, got, want)
+		}
+	}
+	if multi == 0 {
+		t.Error("no point was in two zones; the test does not cover ordering")
+	}
+	if got := set.Containing(nil, geofence.Point{Lat: math.NaN()}); got != nil {
+		t.Errorf("Containing(NaN) = %q", got)
+	}
 }

@@ -3,6 +3,7 @@ package geofence
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -234,6 +235,40 @@ func (s *ZoneSet) judgeLinear(p Point, accuracy float64) Judgement {
 		}
 	}
 	return judgement(s.zones[bestZone].name, best, accuracy)
+}
+
+// Containing appends to dst the names of the zones that contain p, in the order the
+// zones were given, and returns the extended slice. It ignores accuracy (a point test,
+// boundary points may go either way) and returns dst unchanged for an invalid p.
+func (s *ZoneSet) Containing(dst []string, p Point) []string {
+	if p.Validate() != nil || len(s.zones) == 0 {
+		return dst
+	}
+	v := ecef(p)
+	var stackBuf [64]int32
+	var foundBuf [8]int32
+	stack, found := append(stackBuf[:0], 0), foundBuf[:0]
+	for len(stack) > 0 {
+		node := &s.nodes[stack[len(stack)-1]]
+		stack = stack[:len(stack)-1]
+		if node.box.dist(v) > 0 {
+			continue
+		}
+		if node.count == 0 {
+			stack = append(stack, node.left, node.left+1)
+			continue
+		}
+		for _, zi := range s.order[node.first : node.first+node.count] {
+			if z := &s.zones[zi]; z.box.dist(v) == 0 && z.contains(p) {
+				found = append(found, zi)
+			}
+		}
+	}
+	slices.Sort(found) // leaf order is not input order
+	for _, zi := range found {
+		dst = append(dst, s.zones[zi].name)
+	}
+	return dst
 }
 
 // JudgeZone measures p and accuracy against the single zone named name, with the same
