@@ -1,0 +1,831 @@
+package projection
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/punchledger/punchledger/attendance"
+	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
+)
+
+// AttendanceName is the name of the built-in attendance projection.
+const AttendanceName = "attendance"
+
+// attendanceVersion is the code version of the built-in projection; bump it whenever a
+// change would give different state for the same log.
+const attendanceVersion = 1
+
+// Attendance is the built-in projection behind the reports: daily attendance (every
+// employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
+// per pay period with frozen closed periods and adjustments, open exceptions, correction
+// quota use and explain. They share one fold because payroll and exceptions are
+// functions of the day results: one checkpoint keeps them consistent with each other.
+//
+// When a day is (re)evaluated: when anything that affects it arrives (a punch, even a
+// late offline one; a void; a correction request or decision; leave; a roster change; a
+// new policy version effective on or before it), and once when its attendance window has
+// closed in log time (the first event recorded after the window's close), so that a day
+// with no punches at all shows as absent. Evaluation uses AsOf = the RecordedAt of the
+// last event that affected the day, never a wall clock, so results are a function of
+// the log alone. Evaluation is deferred to the end of each batch (Flusher), and done
+// earlier when a pay period is closed, so that the close freezes exactly what the log
+// said up to that event.
+//
+// Queries: Daily, Payroll, Exceptions, Quota, Explain and DiffDaily, each authorized for
+// an actor (see Access).
+type Attendance struct {
+	reg *ledger.Registry
+
+	// Per-batch caches (reset by Flush). They only hold what the batch's Writer says.
+	emps      map[string]*employeeRec
+	empDirty  map[string]bool
+	policies  map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
+	dueLoaded bool
+	nextDue   int64 // 0: none
+
+	dirty  map[dayKey]dirtyDay
+	closed *[]closedRec // closed pay periods (per batch)
+
+	// Decoded policies by policy ID and version; immutable once published.
+	decoded map[string]*rules.Policy
+}
+
+type dayKey struct{ emp, date string }
+
+type dirtyDay struct {
+	asOf int64  // RecordedAt of the last event that affected the day
+	seq  uint64 // that event's seq
+}
+
+type policyVersion struct {
+	rec    policyRec
+	from   rules.Date
+	policy *rules.Policy
+	loc    *time.Location
+}
+
+// NewAttendance returns the built-in attendance projection.
+func NewAttendance() *Attendance {
+	return &Attendance{reg: attendance.Registry(), decoded: map[string]*rules.Policy{}}
+}
+
+// Name implements Projection.
+func (a *Attendance) Name() string { return AttendanceName }
+
+// Version implements Projection.
+func (a *Attendance) Version() uint32 { return attendanceVersion }
+
+func (a *Attendance) reset() {
+	a.emps = map[string]*employeeRec{}
+	a.empDirty = map[string]bool{}
+	a.policies = map[string][]*policyVersion{}
+	a.dueLoaded = false
+	a.nextDue = 0
+	a.closed = nil
+	if a.dirty == nil {
+		a.dirty = map[dayKey]dirtyDay{}
+	}
+}
+
+// Apply implements Projection.
+func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
+	if a.emps == nil {
+		a.reset()
+	}
+	at := ev.RecordedAt.UnixNano()
+	if err := a.fireDues(w, at, ev.Seq); err != nil {
+		return err
+	}
+	switch ev.Type {
+	case attendance.TypeEmployeeRegistered, attendance.TypeEmployeeUpdated,
+		attendance.TypeRoleGranted, attendance.TypeRoleRevoked,
+		attendance.TypePunchRecorded, attendance.TypePunchVoided,
+		attendance.TypeCorrectionRequested, attendance.TypeCorrectionApproved,
+		attendance.TypeCorrectionRejected, attendance.TypeCorrectionWithdrawn,
+		attendance.TypePolicyPublished, attendance.TypeShiftAssigned,
+		attendance.TypeLeaveRecorded, attendance.TypePayPeriodClosed,
+		attendance.TypeSubjectErased:
+	default:
+		return nil // not ours
+	}
+	p, err := a.reg.Decode(ev)
+	if err != nil {
+		return fmt.Errorf("decode %s: %w", ev.Type, err)
+	}
+	emp, _ := strings.CutPrefix(ev.Stream, "employee/")
+	switch p := p.(type) {
+	case *attendance.EmployeeRegistered:
+		return a.employee(w, ev, emp, p.ManagerID, p.Site, p.PolicyID, p.TimeZone, p.JoinedOn, p.LeftOn)
+	case *attendance.EmployeeUpdated:
+		return a.employee(w, ev, emp, p.ManagerID, p.Site, p.PolicyID, p.TimeZone, p.JoinedOn, p.LeftOn)
+	case *attendance.RoleGranted:
+		return w.Set(keyRole(p.Principal, p.Role), nil)
+	case *attendance.RoleRevoked:
+		return w.Delete(keyRole(p.Principal, p.Role))
+	case *attendance.PunchRecorded:
+		return a.punch(w, ev, emp, p)
+	case *attendance.PunchVoided:
+		return a.void(w, ev, p)
+	case *attendance.CorrectionRequested:
+		return a.correctionRequested(w, ev, emp, p)
+	case *attendance.CorrectionApproved:
+		state := corrPending
+		if p.Final {
+			state = corrApproved
+		}
+		return a.correctionDecided(w, ev, p.RequestID, state, p.Stage)
+	case *attendance.CorrectionRejected:
+		return a.correctionDecided(w, ev, p.RequestID, corrRejected, p.Stage)
+	case *attendance.CorrectionWithdrawn:
+		return a.correctionDecided(w, ev, p.RequestID, corrWithdrawn, "")
+	case *attendance.PolicyPublished:
+		return a.policyPublished(w, ev, p)
+	case *attendance.ShiftAssigned:
+		return a.shiftAssigned(w, ev, emp, p)
+	case *attendance.LeaveRecorded:
+		return a.leave(w, ev, emp, p)
+	case *attendance.PayPeriodClosed:
+		return a.periodClosed(w, ev, p)
+	case *attendance.SubjectErased:
+		rec, err := a.employeeRec(w, emp)
+		if err != nil || rec == nil {
+			return err
+		}
+		rec.Erased = true
+		a.empDirty[emp] = true
+	}
+	return nil
+}
+
+// --- employees ---
+
+func (a *Attendance) employeeRec(r Reader, emp string) (*employeeRec, error) {
+	if rec, ok := a.emps[emp]; ok {
+		return rec, nil
+	}
+	v, err := r.Get(keyEmp(emp))
+	if errors.Is(err, ErrNotFound) {
+		a.emps[emp] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := new(employeeRec)
+	if err := decode(v, rec); err != nil {
+		return nil, fmt.Errorf("employee %s: %w", emp, err)
+	}
+	a.emps[emp] = rec
+	return rec, nil
+}
+
+func (a *Attendance) employee(w Writer, ev *ledger.Event, emp, mgr, site, pol, tz, joined, left string) error {
+	rec, err := a.employeeRec(w, emp)
+	if err != nil {
+		return err
+	}
+	isNew := rec == nil
+	if isNew {
+		rec = &employeeRec{ID: emp, Registered: ev.Seq}
+		start := rules.DateOf(ev.RecordedAt.UTC())
+		if j, err := rules.ParseDate(joined); err == nil && j.After(start) {
+			start = j
+		}
+		rec.Start = start.String()
+		a.emps[emp] = rec
+		// Written at once (and again at Flush) so that scans of e/ see it in this batch.
+		b, err := encode(rec)
+		if err != nil {
+			return err
+		}
+		if err := w.Set(keyEmp(emp), b); err != nil {
+			return err
+		}
+	}
+	if rec.Manager != mgr {
+		if rec.Manager != "" {
+			if err := w.Delete(keyTeam(rec.Manager, emp)); err != nil {
+				return err
+			}
+		}
+		if mgr != "" {
+			if err := w.Set(keyTeam(mgr, emp), nil); err != nil {
+				return err
+			}
+		}
+	}
+	policyChanged := !isNew && rec.PolicyID != pol
+	if rec.PolicyID != pol {
+		if rec.PolicyID != "" {
+			if err := w.Delete(keyByPolicy(rec.PolicyID, emp)); err != nil {
+				return err
+			}
+		}
+		if err := w.Set(keyByPolicy(pol, emp), nil); err != nil {
+			return err
+		}
+	}
+	rec.Manager, rec.Site, rec.PolicyID, rec.TimeZone, rec.JoinedOn, rec.LeftOn = mgr, site, pol, tz, joined, left
+	a.empDirty[emp] = true
+	if policyChanged {
+		// Another policy now applies to every day already evaluated.
+		if err := a.dirtyDaysFrom(w, emp, "", ev); err != nil {
+			return err
+		}
+	}
+	if rec.DueAt == 0 {
+		return a.scheduleNext(w, rec)
+	}
+	return nil
+}
+
+func (r *employeeRec) roster() rules.Roster {
+	var ro rules.Roster
+	for _, a := range r.Roster {
+		from, err1 := rules.ParseDate(a.From)
+		to, err2 := rules.ParseDate(a.To)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		ro.Assignments = append(ro.Assignments, rules.Assignment{From: from, To: to, Shift: a.Shift, Off: a.Shift == ""})
+	}
+	return ro
+}
+
+// --- policies ---
+
+func (a *Attendance) policyVersions(r Reader, pol string) ([]*policyVersion, error) {
+	if vs, ok := a.policies[pol]; ok {
+		return vs, nil
+	}
+	prefix := []byte("P/" + pol + "/")
+	var vs []*policyVersion
+	err := r.Scan(prefix, PrefixEnd(prefix), func(_, v []byte) error {
+		var rec policyRec
+		if err := decode(v, &rec); err != nil {
+			return err
+		}
+		pv, err := a.loadPolicy(rec)
+		if err != nil {
+			return err
+		}
+		vs = append(vs, pv)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortPolicies(vs)
+	a.policies[pol] = vs
+	return vs, nil
+}
+
+func sortPolicies(vs []*policyVersion) {
+	slices.SortFunc(vs, func(x, y *policyVersion) int {
+		if c := x.from.Compare(y.from); c != 0 {
+			return c
+		}
+		return int(x.rec.Version - y.rec.Version)
+	})
+}
+
+func (a *Attendance) loadPolicy(rec policyRec) (*policyVersion, error) {
+	from, err := rules.ParseDate(rec.EffectiveFrom)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s v%d: %w", rec.PolicyID, rec.Version, err)
+	}
+	k := fmt.Sprintf("%s/%d", rec.PolicyID, rec.Version)
+	p, ok := a.decoded[k]
+	if !ok {
+		var err error
+		p, err = decodePolicy(rec)
+		if err != nil {
+			return nil, err
+		}
+		a.decoded[k] = p
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s v%d: %w", rec.PolicyID, rec.Version, err)
+	}
+	return &policyVersion{rec: rec, from: from, policy: p, loc: loc}, nil
+}
+
+// policyFor returns the policy version in force on d: the latest version (by version
+// number) among those effective on or before d.
+func (a *Attendance) policyFor(r Reader, pol string, d rules.Date) (*policyVersion, error) {
+	vs, err := a.policyVersions(r, pol)
+	if err != nil {
+		return nil, err
+	}
+	var best *policyVersion
+	for _, v := range vs {
+		if v.from.After(d) {
+			continue
+		}
+		if best == nil || v.rec.Version > best.rec.Version {
+			best = v
+		}
+	}
+	return best, nil
+}
+
+func (a *Attendance) policyPublished(w Writer, ev *ledger.Event, p *attendance.PolicyPublished) error {
+	rec := policyRec{PolicyID: p.PolicyID, Version: p.Version, EffectiveFrom: p.EffectiveFrom, Seq: ev.Seq, ID: ev.ID, Policy: p.Policy}
+	pv, err := a.loadPolicy(rec)
+	if err != nil {
+		return err
+	}
+	b, err := encode(&rec)
+	if err != nil {
+		return err
+	}
+	if err := w.Set(keyPolicy(p.PolicyID, p.Version), b); err != nil {
+		return err
+	}
+	if vs, ok := a.policies[p.PolicyID]; ok {
+		vs = append(vs, pv)
+		sortPolicies(vs)
+		a.policies[p.PolicyID] = vs
+	}
+	// Every employee on this policy: re-evaluate days from the effective date, and
+	// schedule the first day of those that had no policy before.
+	var emps []string
+	prefix := []byte("y/" + p.PolicyID + "/")
+	if err := w.Scan(prefix, PrefixEnd(prefix), func(k, _ []byte) error {
+		emps = append(emps, string(k[len(prefix):]))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, emp := range emps {
+		if err := a.dirtyDaysFrom(w, emp, p.EffectiveFrom, ev); err != nil {
+			return err
+		}
+		rec, err := a.employeeRec(w, emp)
+		if err != nil {
+			return err
+		}
+		if rec != nil && rec.DueAt == 0 {
+			if err := a.scheduleNext(w, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dirtyDaysFrom marks every evaluated day of emp on or after from ("" all) for
+// re-evaluation.
+func (a *Attendance) dirtyDaysFrom(w Writer, emp, from string, ev *ledger.Event) error {
+	prefix := []byte("d/" + emp + "/")
+	lo := append(slices.Clip(prefix), from...)
+	return w.Scan(lo, PrefixEnd(prefix), func(k, _ []byte) error {
+		a.markDirty(emp, string(k[len(prefix):]), ev.RecordedAt.UnixNano(), ev.Seq)
+		return nil
+	})
+}
+
+func (a *Attendance) markDirty(emp, date string, asOf int64, seq uint64) {
+	k := dayKey{emp, date}
+	d := a.dirty[k]
+	if asOf > d.asOf {
+		d.asOf = asOf
+	}
+	if seq > d.seq {
+		d.seq = seq
+	}
+	a.dirty[k] = d
+}
+
+// --- roster and leave ---
+
+const maxRangeDays = 366
+
+func dateRange(from, to string) ([]string, error) {
+	f, err := rules.ParseDate(from)
+	if err != nil {
+		return nil, err
+	}
+	t, err := rules.ParseDate(to)
+	if err != nil {
+		return nil, err
+	}
+	n := t.DaysSince(f)
+	if n < 0 || n >= maxRangeDays {
+		return nil, fmt.Errorf("date range %s..%s: want 1..%d days", from, to, maxRangeDays)
+	}
+	out := make([]string, 0, n+1)
+	for d := f; !d.After(t); d = d.AddDays(1) {
+		out = append(out, d.String())
+	}
+	return out, nil
+}
+
+func (a *Attendance) shiftAssigned(w Writer, ev *ledger.Event, emp string, p *attendance.ShiftAssigned) error {
+	rec, err := a.employeeRec(w, emp)
+	if err != nil || rec == nil {
+		return err
+	}
+	days, err := dateRange(p.From, p.To)
+	if err != nil {
+		return nil // attendance validates ranges; a bad one affects nothing here
+	}
+	rec.Roster = append(rec.Roster, rosterRec{From: p.From, To: p.To, Shift: p.Shift, Seq: ev.Seq, ID: ev.ID})
+	a.empDirty[emp] = true
+	for _, d := range days {
+		if rec.Through != "" && d <= rec.Through || a.hasDay(w, emp, d) {
+			a.markDirty(emp, d, ev.RecordedAt.UnixNano(), ev.Seq)
+		}
+	}
+	return nil
+}
+
+func (a *Attendance) hasDay(r Reader, emp, date string) bool {
+	if _, ok := a.dirty[dayKey{emp, date}]; ok {
+		return true
+	}
+	_, err := r.Get(keyDay(emp, date))
+	return err == nil
+}
+
+func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance.LeaveRecorded) error {
+	days, err := dateRange(p.From, p.To)
+	if err != nil {
+		return nil
+	}
+	for _, d := range days {
+		in := inputRec{Kind: inputLeave, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+			LeaveKind: p.Kind, LeaveMinutes: p.Minutes, RecordedAt: ev.RecordedAt.UnixNano()}
+		if err := putInput(w, emp, d, &in); err != nil {
+			return err
+		}
+		a.markDirty(emp, d, ev.RecordedAt.UnixNano(), ev.Seq)
+	}
+	return nil
+}
+
+func putInput(w Writer, emp, date string, in *inputRec) error {
+	b, err := encode(in)
+	if err != nil {
+		return err
+	}
+	return w.Set(keyInput(emp, date, in.Seq), b)
+}
+
+func getRef(r Reader, key []byte) (*refRec, error) {
+	v, err := r.Get(key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rr refRec
+	if err := decode(v, &rr); err != nil {
+		return nil, err
+	}
+	return &rr, nil
+}
+
+func putRef(w Writer, key []byte, rr refRec) error {
+	b, err := encode(&rr)
+	if err != nil {
+		return err
+	}
+	return w.Set(key, b)
+}
+
+func getInput(r Reader, rr *refRec) (*inputRec, error) {
+	v, err := r.Get(keyInput(rr.Employee, rr.Date, rr.Seq))
+	if err != nil {
+		return nil, err
+	}
+	in := new(inputRec)
+	return in, decode(v, in)
+}
+
+// --- punches ---
+
+// attendanceDate returns the date a punch at t belongs to for emp, under the policy in
+// force on t's local date. ok is false when no policy is known yet.
+func (a *Attendance) attendanceDate(r Reader, rec *employeeRec, t time.Time) (rules.Date, *policyVersion, error) {
+	day := rules.DateOf(t.UTC())
+	pv, err := a.policyFor(r, rec.PolicyID, day)
+	if err != nil || pv == nil {
+		return day, nil, err
+	}
+	day = rules.DateOf(t.In(pv.loc))
+	if pv2, err := a.policyFor(r, rec.PolicyID, day); err == nil && pv2 != nil {
+		pv = pv2
+	}
+	if d, ok := pv.policy.AttendanceDate(rec.roster(), t); ok {
+		return d, pv, nil
+	}
+	return day, pv, nil
+}
+
+func (a *Attendance) punch(w Writer, ev *ledger.Event, emp string, p *attendance.PunchRecorded) error {
+	rec, err := a.employeeRec(w, emp)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return nil // attendance refuses punches for unknown employees; nothing to attach to
+	}
+	at := ev.OccurredAt
+	d, _, err := a.attendanceDate(w, rec, at)
+	if err != nil {
+		return err
+	}
+	date := d.String()
+	in := inputRec{
+		Kind: inputPunch, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+		PunchKind: uint8(p.Kind), At: at.UnixNano(), ReceivedAt: p.ReceivedAt, RecordedAt: ev.RecordedAt.UnixNano(),
+		Source: uint8(p.Source), DeviceID: p.DeviceID, DeviceBound: p.DeviceBound, Factors: p.Factors,
+		Offline: p.Offline, Signature: uint8(p.Signature), Fence: uint8(p.Fence), Zone: p.Zone, Distance: p.Distance,
+		Outcome: uint8(p.Outcome), PolicyID: p.PolicyID, PolicyVersion: p.PolicyVersion,
+	}
+	for _, f := range p.Findings {
+		in.Findings = append(in.Findings, findingRec{Code: f.Code, Clause: f.Clause, Detail: f.Detail})
+	}
+	if err := putInput(w, emp, date, &in); err != nil {
+		return err
+	}
+	if err := putRef(w, keyPunchRef(ev.ID), refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
+		return err
+	}
+	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
+	return nil
+}
+
+func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided) error {
+	rr, err := getRef(w, keyPunchRef(p.PunchID))
+	if err != nil || rr == nil {
+		return err
+	}
+	in, err := getInput(w, rr)
+	if err != nil {
+		return err
+	}
+	in.VoidSeq, in.VoidID = ev.Seq, ev.ID
+	if err := putInput(w, rr.Employee, rr.Date, in); err != nil {
+		return err
+	}
+	a.markDirty(rr.Employee, rr.Date, ev.RecordedAt.UnixNano(), ev.Seq)
+	return nil
+}
+
+// --- corrections ---
+
+func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string, p *attendance.CorrectionRequested) error {
+	if _, err := rules.ParseDate(p.Day); err != nil {
+		return nil
+	}
+	in := inputRec{
+		Kind: inputCorrection, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+		CorrKind: p.Kind, PunchKind: p.PunchKind, At: p.At, CorrPunch: p.PunchID, CorrState: corrPending,
+		RecordedAt: ev.RecordedAt.UnixNano(),
+	}
+	if err := putInput(w, emp, p.Day, &in); err != nil {
+		return err
+	}
+	if err := putRef(w, keyReqRef(ev.ID), refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
+		return err
+	}
+	if err := a.quota(w, emp, p.Day, func(q *QuotaRow) { q.Requested++; q.Pending++ }); err != nil {
+		return err
+	}
+	a.markDirty(emp, p.Day, ev.RecordedAt.UnixNano(), ev.Seq)
+	return nil
+}
+
+func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byte, state uint8, stage string) error {
+	rr, err := getRef(w, keyReqRef(reqID))
+	if err != nil || rr == nil {
+		return err
+	}
+	in, err := getInput(w, rr)
+	if err != nil {
+		return err
+	}
+	was := in.CorrState
+	if was != corrPending {
+		return nil // attendance refuses deciding twice
+	}
+	in.CorrState, in.CorrStage = state, stage
+	in.DecisionSeq, in.DecisionID = ev.Seq, ev.ID
+	if err := putInput(w, rr.Employee, rr.Date, in); err != nil {
+		return err
+	}
+	if state != corrPending {
+		if err := a.quota(w, rr.Employee, rr.Date, func(q *QuotaRow) {
+			q.Pending--
+			switch state {
+			case corrApproved:
+				q.Approved++
+			case corrRejected:
+				q.Rejected++
+			case corrWithdrawn:
+				q.Withdrawn++
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	a.markDirty(rr.Employee, rr.Date, ev.RecordedAt.UnixNano(), ev.Seq)
+	return nil
+}
+
+// QuotaRow is an employee's correction requests in one calendar month (of the corrected
+// day). Used is what counts against the policy's monthly limit: every request that was
+// not withdrawn.
+type QuotaRow struct {
+	_msgpack  struct{} `msgpack:",as_array"`
+	Employee  string   `json:"employee"`
+	Month     string   `json:"month"` // YYYY-MM
+	Requested int32    `json:"requested"`
+	Pending   int32    `json:"pending"`
+	Approved  int32    `json:"approved"`
+	Rejected  int32    `json:"rejected"`
+	Withdrawn int32    `json:"withdrawn"`
+	Used      int32    `json:"used"`
+	Limit     int32    `json:"limit"` // the policy's limit (0: none), from the policy in force on the 1st
+}
+
+func (a *Attendance) quota(w Writer, emp, day string, f func(*QuotaRow)) error {
+	month := day[:7]
+	k := keyQuota(emp, month)
+	q := QuotaRow{Employee: emp, Month: month}
+	v, err := w.Get(k)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		if err := decode(v, &q); err != nil {
+			return err
+		}
+	}
+	f(&q)
+	q.Used = q.Requested - q.Withdrawn
+	if rec, err := a.employeeRec(w, emp); err == nil && rec != nil {
+		if d, err := rules.ParseDate(month + "-01"); err == nil {
+			if pv, err := a.policyFor(w, rec.PolicyID, d); err == nil && pv != nil && pv.policy.Corrections.LimitPer != rules.PerPayPeriod {
+				q.Limit = int32(pv.policy.Corrections.Limit)
+			}
+		}
+	}
+	b, err := encode(&q)
+	if err != nil {
+		return err
+	}
+	return w.Set(k, b)
+}
+
+// --- due days (absence needs no event of its own) ---
+
+// closeOf returns when emp's date d is over: its attendance window's close under the
+// policy in force. ok is false when no policy is known.
+func (a *Attendance) closeOf(r Reader, rec *employeeRec, d rules.Date) (int64, bool, error) {
+	pv, err := a.policyFor(r, rec.PolicyID, d)
+	if err != nil || pv == nil {
+		return 0, false, err
+	}
+	s, err := pv.policy.Schedule(rec.roster(), d)
+	if err != nil {
+		return 0, false, err
+	}
+	return s.Close.UnixNano(), true, nil
+}
+
+// nextDate returns the employee's next date to materialize; ok false after LeftOn.
+func (rec *employeeRec) nextDate() (rules.Date, bool) {
+	var d rules.Date
+	if rec.Through == "" {
+		d, _ = rules.ParseDate(rec.Start)
+	} else {
+		t, _ := rules.ParseDate(rec.Through)
+		d = t.AddDays(1)
+	}
+	if left, err := rules.ParseDate(rec.LeftOn); err == nil && d.After(left) {
+		return d, false
+	}
+	return d, !d.IsZero()
+}
+
+func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
+	if rec.DueAt != 0 {
+		if err := w.Delete(keyDue(rec.DueAt, rec.ID)); err != nil {
+			return err
+		}
+		rec.DueAt = 0
+		a.empDirty[rec.ID] = true
+	}
+	d, ok := rec.nextDate()
+	if !ok || rec.Erased {
+		return nil
+	}
+	at, ok, err := a.closeOf(w, rec, d)
+	if err != nil || !ok {
+		return err
+	}
+	rec.DueAt = at
+	a.empDirty[rec.ID] = true
+	if a.nextDue == 0 || at < a.nextDue {
+		a.nextDue = at
+	}
+	return w.Set(keyDue(at, rec.ID), nil)
+}
+
+func (a *Attendance) loadNextDue(r Reader) error {
+	a.nextDue = 0
+	err := r.Scan([]byte("w/"), PrefixEnd([]byte("w/")), func(k, _ []byte) error {
+		ns, _, err := parseDue(k)
+		if err != nil {
+			return err
+		}
+		a.nextDue = ns
+		return ErrStop
+	})
+	a.dueLoaded = err == nil
+	return err
+}
+
+// fireDues materializes every employee-day whose window closed at or before now (the
+// RecordedAt of the event being applied): the day is evaluated as of now.
+func (a *Attendance) fireDues(w Writer, now int64, seq uint64) error {
+	if !a.dueLoaded {
+		if err := a.loadNextDue(w); err != nil {
+			return err
+		}
+	}
+	if a.nextDue == 0 || a.nextDue > now {
+		return nil
+	}
+	lo, hi := []byte("w/"), []byte("w/"+nsKey(now+1))
+	for {
+		var keys [][]byte
+		if err := w.Scan(lo, hi, func(k, _ []byte) error {
+			keys = append(keys, bytes.Clone(k))
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			break
+		}
+		for _, key := range keys {
+			if err := a.fireDue(w, key, now, seq); err != nil {
+				return err
+			}
+		}
+	}
+	return a.loadNextDue(w)
+}
+
+func (a *Attendance) fireDue(w Writer, key []byte, now int64, seq uint64) error {
+	due, emp, err := parseDue(key)
+	if err != nil {
+		return err
+	}
+	if err := w.Delete(key); err != nil {
+		return err
+	}
+	rec, err := a.employeeRec(w, emp)
+	if err != nil {
+		return err
+	}
+	if rec == nil || rec.DueAt != due {
+		return nil // stale entry
+	}
+	rec.DueAt = 0
+	a.empDirty[emp] = true
+	d, ok := rec.nextDate()
+	if !ok {
+		return nil
+	}
+	// The policy or roster may have moved the close since it was scheduled.
+	closeAt, ok, err := a.closeOf(w, rec, d)
+	if err != nil {
+		return err
+	}
+	if ok && closeAt > now {
+		rec.DueAt = closeAt
+		return w.Set(keyDue(closeAt, emp), nil)
+	}
+	a.markDirty(emp, d.String(), now, seq)
+	rec.Through = d.String()
+	return a.scheduleNext(w, rec)
+}
+
+// decodePolicy decodes and validates a stored policy version, as attendance does.
+func decodePolicy(rec policyRec) (*rules.Policy, error) {
+	pp := attendance.PolicyPublished{PolicyID: rec.PolicyID, Version: rec.Version, EffectiveFrom: rec.EffectiveFrom, Policy: rec.Policy}
+	return pp.DecodePolicy()
+}

@@ -1,0 +1,419 @@
+package projection
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/punchledger/punchledger/attendance"
+	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
+)
+
+// DayRow is the daily attendance of one employee-day as the projection holds it: the
+// rules.DayResult in a stable, compact form, the exceptions that need a person, and
+// what it was computed from.
+type DayRow struct {
+	_msgpack      struct{}       `msgpack:",as_array"`
+	Employee      string         `json:"employee"`
+	Date          string         `json:"date"`
+	Kind          string         `json:"kind"` // working, rest, holiday
+	Shift         string         `json:"shift,omitempty"`
+	Status        string         `json:"status"`
+	Final         bool           `json:"final"`
+	Field         bool           `json:"field,omitempty"`
+	FirstIn       string         `json:"first_in,omitempty"` // RFC 3339 in the policy's zone
+	LastOut       string         `json:"last_out,omitempty"`
+	Worked        int32          `json:"worked_min"` // rounded
+	WorkedExact   int32          `json:"worked_exact_min"`
+	Late          int32          `json:"late_min"`
+	EarlyLeave    int32          `json:"early_leave_min"`
+	Figures       Figures        `json:"figures"`
+	Reasons       []ReasonRow    `json:"reasons,omitempty"`
+	Exceptions    []ExceptionRow `json:"exceptions,omitempty"`
+	PolicyID      string         `json:"policy_id"`
+	PolicyVersion int64          `json:"policy_version"`
+	PolicyEvent   EventRef       `json:"policy_event"`
+	AsOf          string         `json:"as_of"`    // the evaluation instant (RecordedAt of the last event that affected the day)
+	LastSeq       uint64         `json:"last_seq"` // that event's seq
+}
+
+// ReasonRow is a rules.Reason: code, the policy clause behind it, detail.
+type ReasonRow struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Code     string   `json:"code"`
+	Clause   string   `json:"clause,omitempty"`
+	Detail   string   `json:"detail,omitempty"`
+}
+
+// ExceptionRow is something about a day that needs a person: a missing punch, a
+// flagged or rejected punch (outside the fence, unbound device, clock skew, spoofing
+// signals, ...), a late upload, a pending correction.
+type ExceptionRow struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Employee string   `json:"employee"`
+	Date     string   `json:"date"`
+	Code     string   `json:"code"`
+	Clause   string   `json:"clause,omitempty"`
+	Detail   string   `json:"detail,omitempty"`
+	Event    EventRef `json:"event"` // the punch, request or decisive event; zero for the day itself
+}
+
+// Figures are a day's or period's payroll minutes.
+type Figures struct {
+	_msgpack    struct{}      `msgpack:",as_array"`
+	Days        int32         `json:"days"` // days with worked time
+	Worked      int32         `json:"worked_min"`
+	Regular     int32         `json:"regular_min"`
+	Overtime    []OvertimeRow `json:"overtime,omitempty"` // sorted by category, multiplier
+	Night       int32         `json:"night_min"`
+	UnpaidBreak int32         `json:"unpaid_break_min"`
+	Absent      int32         `json:"absent_days"`
+	Leave       int32         `json:"leave_days"`
+}
+
+// OvertimeRow is overtime minutes of one category at one multiplier (percent).
+type OvertimeRow struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Category string   `json:"category"`
+	Percent  int32    `json:"percent"`
+	Approved bool     `json:"approved"`
+	Minutes  int32    `json:"minutes"`
+}
+
+func (f *Figures) isZero() bool {
+	return f.Days == 0 && f.Worked == 0 && f.Regular == 0 && len(f.Overtime) == 0 && f.Night == 0 &&
+		f.UnpaidBreak == 0 && f.Absent == 0 && f.Leave == 0
+}
+
+// add returns f + sign*g, overtime lines merged by (category, percent, approved).
+func (f Figures) add(g Figures, sign int32) Figures {
+	out := Figures{
+		Days: f.Days + sign*g.Days, Worked: f.Worked + sign*g.Worked, Regular: f.Regular + sign*g.Regular,
+		Night: f.Night + sign*g.Night, UnpaidBreak: f.UnpaidBreak + sign*g.UnpaidBreak,
+		Absent: f.Absent + sign*g.Absent, Leave: f.Leave + sign*g.Leave,
+	}
+	lines := slices.Clone(f.Overtime)
+	for _, l := range g.Overtime {
+		l.Minutes *= sign
+		i := slices.IndexFunc(lines, func(x OvertimeRow) bool {
+			return x.Category == l.Category && x.Percent == l.Percent && x.Approved == l.Approved
+		})
+		if i < 0 {
+			lines = append(lines, l)
+		} else {
+			lines[i].Minutes += l.Minutes
+		}
+	}
+	lines = slices.DeleteFunc(lines, func(x OvertimeRow) bool { return x.Minutes == 0 })
+	sortOvertime(lines)
+	if len(lines) > 0 {
+		out.Overtime = lines
+	}
+	return out
+}
+
+func sortOvertime(lines []OvertimeRow) {
+	slices.SortFunc(lines, func(x, y OvertimeRow) int {
+		if c := strings.Compare(x.Category, y.Category); c != 0 {
+			return c
+		}
+		if x.Percent != y.Percent {
+			return int(x.Percent - y.Percent)
+		}
+		if x.Approved != y.Approved {
+			if x.Approved {
+				return 1
+			}
+			return -1
+		}
+		return 0
+	})
+}
+
+func (f Figures) equal(g Figures) bool {
+	d := f.add(g, -1)
+	return d.isZero()
+}
+
+func minutes(d time.Duration) int32 { return int32(d / time.Minute) }
+
+// Flush implements Flusher: it evaluates every day touched in the batch, then writes the
+// employee records changed in it.
+func (a *Attendance) Flush(w Writer) error {
+	if a.emps == nil {
+		a.reset()
+	}
+	if err := a.evaluateDirty(w); err != nil {
+		return err
+	}
+	emps := make([]string, 0, len(a.empDirty))
+	for e := range a.empDirty {
+		emps = append(emps, e)
+	}
+	slices.Sort(emps)
+	for _, e := range emps {
+		rec := a.emps[e]
+		if rec == nil {
+			continue
+		}
+		b, err := encode(rec)
+		if err != nil {
+			return err
+		}
+		if err := w.Set(keyEmp(e), b); err != nil {
+			return err
+		}
+	}
+	a.emps = nil // caches hold only what this batch said; start afresh
+	a.closed = nil
+	return nil
+}
+
+// evaluateDirty evaluates the touched days, per employee in date order (a day's result
+// feeds the later days of its workweek).
+func (a *Attendance) evaluateDirty(w Writer) error {
+	for len(a.dirty) > 0 {
+		keys := make([]dayKey, 0, len(a.dirty))
+		for k := range a.dirty {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(x, y dayKey) int {
+			if c := strings.Compare(x.emp, y.emp); c != 0 {
+				return c
+			}
+			return strings.Compare(x.date, y.date)
+		})
+		for _, k := range keys {
+			d, ok := a.dirty[k]
+			if !ok {
+				continue
+			}
+			delete(a.dirty, k)
+			if err := a.evaluateDay(w, k.emp, k.date, d); err != nil {
+				return fmt.Errorf("evaluate %s %s: %w", k.emp, k.date, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (a *Attendance) dayInputs(r Reader, emp, date string) ([]*inputRec, error) {
+	var ins []*inputRec
+	p := keyInputs(emp, date)
+	err := r.Scan(p, PrefixEnd(p), func(_, v []byte) error {
+		in := new(inputRec)
+		if err := decode(v, in); err != nil {
+			return err
+		}
+		ins = append(ins, in)
+		return nil
+	})
+	return ins, err
+}
+
+func getDay(r Reader, emp, date string) (*DayRow, error) {
+	v, err := r.Get(keyDay(emp, date))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	row := new(DayRow)
+	return row, decode(v, row)
+}
+
+var spoofCodes = map[string]bool{"mock_location": true, "impossible_travel": true, "implausible_accuracy": true, "offline_jump": true}
+
+func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error {
+	rec, err := a.employeeRec(w, emp)
+	if err != nil || rec == nil {
+		return err
+	}
+	day, err := rules.ParseDate(date)
+	if err != nil {
+		return err
+	}
+	pv, err := a.policyFor(w, rec.PolicyID, day)
+	if err != nil {
+		return err
+	}
+	ins, err := a.dayInputs(w, emp, date)
+	if err != nil {
+		return err
+	}
+	asOf := time.Unix(0, dd.asOf).UTC()
+	in := rules.DayInput{Date: day, Roster: rec.roster(), AsOf: asOf, SyncedThrough: asOf}
+	if pv != nil {
+		in.Policy = pv.policy
+	}
+	for _, x := range ins {
+		switch x.Kind {
+		case inputPunch:
+			if x.VoidSeq != 0 {
+				continue
+			}
+			in.Punches = append(in.Punches, rules.Punch{
+				ID: ledger.ID(x.ID).String(), Kind: rules.PunchKind(x.PunchKind),
+				At: time.Unix(0, x.At).UTC(), ReceivedAt: time.Unix(0, x.ReceivedAt).UTC(), RecordedAt: time.Unix(0, x.RecordedAt).UTC(),
+				Source: attendance.Source(x.Source).String(), Outcome: rules.Outcome(x.Outcome),
+				Evidence: rules.Evidence{
+					DeviceID: x.DeviceID, DeviceBound: x.DeviceBound, Factors: x.Factors, Offline: x.Offline,
+					Signed: x.Signature != uint8(attendance.SignatureAbsent), SignatureValid: x.Signature == uint8(attendance.SignatureValid),
+				},
+			})
+		case inputCorrection:
+			if x.CorrState != corrApproved {
+				continue
+			}
+			in.Corrections = append(in.Corrections, rules.Correction{
+				ID: ledger.ID(x.ID).String(), Kind: rules.CorrectionKind(x.CorrKind), Date: day,
+				At: time.Unix(0, x.At).UTC(), PunchID: punchIDString(x.CorrPunch),
+			})
+		case inputLeave:
+			l := rules.Leave{From: day, To: day, Kind: x.LeaveKind, Paid: x.LeaveKind != "unpaid"}
+			if x.LeaveMinutes > 0 {
+				l.Half = rules.FirstHalf
+			}
+			in.Leave = append(in.Leave, l)
+		}
+	}
+	// Weekly overtime and the seventh-day rule need the earlier days of the workweek.
+	weekly := pv != nil && weekDependent(pv.policy)
+	if weekly {
+		ws := pv.policy.WeekStartOf(day)
+		lo := keyDay(emp, ws.String())
+		if err := w.Scan(lo, keyDay(emp, date), func(_, v []byte) error {
+			var prev DayRow
+			if err := decode(v, &prev); err != nil {
+				return err
+			}
+			in.Week.Regular += time.Duration(prev.Figures.Regular) * time.Minute
+			if prev.Worked > 0 {
+				in.Week.DaysWorked++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	res := rules.Evaluate(in)
+	row := a.dayRow(emp, date, &res, ins, pv, dd)
+	old, err := getDay(w, emp, date)
+	if err != nil {
+		return err
+	}
+	b, err := encode(row)
+	if err != nil {
+		return err
+	}
+	if err := w.Set(keyDay(emp, date), b); err != nil {
+		return err
+	}
+	if weekly && (old == nil || old.Figures.Regular != row.Figures.Regular || (old.Worked > 0) != (row.Worked > 0)) {
+		// The later days of the workweek depend on this one.
+		we := pv.policy.WeekStartOf(day).AddDays(7)
+		if err := w.Scan(keyDay(emp, day.AddDays(1).String()), keyDay(emp, we.String()), func(k, _ []byte) error {
+			a.markDirty(emp, string(k[len("d/"+emp+"/"):]), dd.asOf, dd.seq)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	if pv == nil {
+		return nil
+	}
+	return a.book(w, emp, day, pv, row.Figures, dd.seq)
+}
+
+func punchIDString(id [16]byte) string {
+	if id == ([16]byte{}) {
+		return ""
+	}
+	return ledger.ID(id).String()
+}
+
+func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []*inputRec, pv *policyVersion, dd dirtyDay) *DayRow {
+	row := &DayRow{
+		Employee: emp, Date: date, Kind: string(res.Kind), Shift: res.Shift, Status: string(res.Status),
+		Final: res.Final, Field: res.Field,
+		Worked: minutes(res.Worked.Rounded), WorkedExact: minutes(res.Worked.Exact),
+		Late: minutes(res.Late.Exact), EarlyLeave: minutes(res.EarlyLeave.Exact),
+		AsOf: time.Unix(0, dd.asOf).UTC().Format(time.RFC3339Nano), LastSeq: dd.seq,
+	}
+	if pv != nil {
+		row.PolicyID, row.PolicyVersion = pv.rec.PolicyID, pv.rec.Version
+		row.PolicyEvent = ref(pv.rec.Seq, attendance.TypePolicyPublished, pv.rec.ID)
+		if !res.FirstIn.IsZero() {
+			row.FirstIn = res.FirstIn.In(pv.loc).Format(time.RFC3339)
+		}
+		if !res.LastOut.IsZero() {
+			row.LastOut = res.LastOut.In(pv.loc).Format(time.RFC3339)
+		}
+	}
+	f := &row.Figures
+	if res.Worked.Rounded > 0 {
+		f.Days = 1
+	}
+	f.Worked, f.Regular = minutes(res.Worked.Rounded), minutes(res.Regular)
+	f.Night, f.UnpaidBreak = minutes(res.Night), minutes(res.UnpaidBreak)
+	if res.Status == rules.StatusAbsent {
+		f.Absent = 1
+	}
+	if res.Status == rules.StatusOnLeave {
+		f.Leave = 1
+	}
+	for _, l := range res.Overtime {
+		f.Overtime = append(f.Overtime, OvertimeRow{Category: l.Category, Percent: int32(l.Multiplier), Approved: l.Approved, Minutes: int32(l.Minutes)})
+	}
+	sortOvertime(f.Overtime)
+	f.Overtime = (Figures{}).add(*f, 1).Overtime // merge equal lines
+	for _, r := range res.Reasons {
+		row.Reasons = append(row.Reasons, ReasonRow{Code: r.Code, Clause: r.Clause, Detail: r.Detail})
+		switch r.Code {
+		case rules.ReasonMissingIn, rules.ReasonMissingOut, rules.ReasonOTUnapproved, rules.ReasonCorrectionStray, rules.ReasonUnknownShift:
+			row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: r.Code, Clause: r.Clause, Detail: r.Detail})
+		case rules.ReasonNoPunches:
+			if res.Final {
+				row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: r.Code, Clause: r.Clause, Detail: r.Detail})
+			}
+		}
+	}
+	for _, x := range ins {
+		ev := ref(x.Seq, x.Type, x.ID)
+		switch {
+		case x.Kind == inputPunch && x.VoidSeq == 0:
+			flagged := x.Outcome == uint8(rules.OutcomeFlag) || x.Outcome == uint8(rules.OutcomeReject)
+			for _, fd := range x.Findings {
+				if flagged || spoofCodes[fd.Code] {
+					row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: fd.Code, Clause: fd.Clause, Detail: fd.Detail, Event: ev})
+				}
+			}
+			if x.Offline && !res.Close.IsZero() && x.RecordedAt >= res.Close.UnixNano() {
+				row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: "late_upload",
+					Detail: "offline punch recorded " + time.Unix(0, x.RecordedAt).UTC().Format(time.RFC3339) + ", after the day's window closed", Event: ev})
+			}
+		case x.Kind == inputCorrection && x.CorrState == corrPending:
+			row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: "pending_correction",
+				Detail: x.CorrKind + " awaiting a decision" + stageNote(x.CorrStage), Event: ev})
+		}
+	}
+	return row
+}
+
+func stageNote(stage string) string {
+	if stage == "" {
+		return ""
+	}
+	return " (approved by " + stage + ", needs another approval)"
+}
+
+// weekDependent reports whether a day's result depends on the earlier days of its
+// workweek (weekly overtime tiers, the seventh-day rule, or a preset that may have them).
+func weekDependent(p *rules.Policy) bool {
+	o := &p.Overtime
+	return o.Preset != "" || len(o.Weekly) > 0 || len(o.SeventhDay) > 0
+}

@@ -1,0 +1,202 @@
+package projection
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/punchledger/punchledger/attendance"
+	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
+)
+
+// PayrollRow is one employee's payroll hours for one pay period. Totals is the sum of
+// the period's days. Once the period is closed (payperiod.closed), Totals never changes
+// again: a later change to one of its days is booked as an Adjustment in the next open
+// period instead, with the difference it makes.
+type PayrollRow struct {
+	_msgpack    struct{}        `msgpack:",as_array"`
+	Employee    string          `json:"employee"`
+	From        string          `json:"from"`
+	To          string          `json:"to"`
+	Closed      bool            `json:"closed"`
+	ClosedBy    EventRef        `json:"closed_by"` // zero while open
+	Totals      Figures         `json:"totals"`
+	Adjustments []AdjustmentRow `json:"adjustments,omitempty"` // in booking order
+	Adjusted    Figures         `json:"adjusted"`              // sum of Adjustments
+}
+
+// AdjustmentRow is a change to a day of a closed period, booked in a later open one.
+type AdjustmentRow struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Date     string   `json:"date"`   // the day that changed
+	Period   string   `json:"period"` // from-date of the closed period it belongs to
+	Delta    Figures  `json:"delta"`
+	Seq      uint64   `json:"seq"` // the last event that changed the day
+}
+
+func (a *Attendance) closedList(r Reader) ([]closedRec, error) {
+	if a.closed != nil {
+		return *a.closed, nil
+	}
+	var list []closedRec
+	err := r.Scan([]byte("c/"), PrefixEnd([]byte("c/")), func(_, v []byte) error {
+		var c closedRec
+		if err := decode(v, &c); err != nil {
+			return err
+		}
+		list = append(list, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.closed = &list
+	return list, nil
+}
+
+// isClosed reports whether date d of an employee on policy pol is in a closed period.
+func (a *Attendance) isClosed(r Reader, pol string, d rules.Date) (bool, error) {
+	list, err := a.closedList(r)
+	if err != nil {
+		return false, err
+	}
+	ds := d.String()
+	for _, c := range list {
+		if (c.PolicyID == "" || c.PolicyID == pol) && c.From <= ds && ds <= c.To {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func getPay(r Reader, from, emp string) (*PayrollRow, error) {
+	v, err := r.Get(keyPay(from, emp))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	row := new(PayrollRow)
+	return row, decode(v, row)
+}
+
+func putPay(w Writer, row *PayrollRow) error {
+	b, err := encode(row)
+	if err != nil {
+		return err
+	}
+	return w.Set(keyPay(row.From, row.Employee), b)
+}
+
+// book brings the payroll in line with a day's new figures: into the day's period while
+// it is open, else as an adjustment in the next open period.
+func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersion, fig Figures, seq uint64) error {
+	date := day.String()
+	var old bookedRec
+	v, err := w.Get(keyBooked(emp, date))
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		if err := decode(v, &old); err != nil {
+			return err
+		}
+	}
+	if old.Figures.equal(fig) {
+		return nil
+	}
+	delta := fig.add(old.Figures, -1)
+	pol := pv.rec.PolicyID
+	from, to := pv.policy.PeriodOf(day)
+	closed, err := a.isClosed(w, pol, day)
+	if err != nil {
+		return err
+	}
+	target, tTo := from, to
+	for i := 0; closed && i < 1000; i++ {
+		target, tTo = pv.policy.PeriodOf(tTo.AddDays(1))
+		if closed, err = a.isClosed(w, pol, target); err != nil {
+			return err
+		}
+	}
+	row, err := getPay(w, target.String(), emp)
+	if err != nil {
+		return err
+	}
+	if row == nil {
+		row = &PayrollRow{Employee: emp, From: target.String(), To: tTo.String()}
+	}
+	if target == from {
+		row.Totals = row.Totals.add(delta, 1)
+	} else {
+		row.Adjustments = append(row.Adjustments, AdjustmentRow{Date: date, Period: from.String(), Delta: delta, Seq: seq})
+		row.Adjusted = row.Adjusted.add(delta, 1)
+	}
+	if err := putPay(w, row); err != nil {
+		return err
+	}
+	b, err := encode(&bookedRec{Period: target.String(), Figures: fig})
+	if err != nil {
+		return err
+	}
+	return w.Set(keyBooked(emp, date), b)
+}
+
+// periodClosed freezes [From, To] for the employees of the policy (all when ""). Every
+// day touched before the close is evaluated first, so the frozen totals are exactly
+// what the log said up to this event.
+func (a *Attendance) periodClosed(w Writer, ev *ledger.Event, p *attendance.PayPeriodClosed) error {
+	if _, err := rules.ParseDate(p.From); err != nil {
+		return nil
+	}
+	if _, err := rules.ParseDate(p.To); err != nil {
+		return nil
+	}
+	if err := a.evaluateDirty(w); err != nil {
+		return err
+	}
+	c := closedRec{PolicyID: p.PolicyID, From: p.From, To: p.To, Seq: ev.Seq, ID: ev.ID}
+	b, err := encode(&c)
+	if err != nil {
+		return err
+	}
+	if err := w.Set(keyClosed(p.PolicyID, p.From), b); err != nil {
+		return err
+	}
+	if a.closed != nil {
+		list := append(*a.closed, c)
+		a.closed = &list
+	}
+	var emps []string
+	prefix := []byte("y/" + p.PolicyID + "/")
+	if p.PolicyID == "" {
+		prefix = []byte("e/")
+	}
+	if err := w.Scan(prefix, PrefixEnd(prefix), func(k, _ []byte) error {
+		emps = append(emps, string(k[len(prefix):]))
+		return nil
+	}); err != nil {
+		return err
+	}
+	slices.Sort(emps)
+	by := ref(ev.Seq, ev.Type, ev.ID)
+	for _, emp := range emps {
+		row, err := getPay(w, p.From, emp)
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			row = &PayrollRow{Employee: emp, From: p.From, To: p.To}
+		}
+		if row.Closed {
+			continue
+		}
+		row.Closed, row.ClosedBy = true, by
+		if err := putPay(w, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

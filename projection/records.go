@@ -1,0 +1,210 @@
+package projection
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strconv"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/punchledger/punchledger/ledger"
+)
+
+// State layout of the built-in Attendance projection (inside its own space, see Store):
+//
+//	e/<emp>                   employee record (employeeRec)
+//	t/<manager>/<emp>         team index (empty value)
+//	y/<policy>/<emp>          employees by policy (empty value)
+//	o/<principal>/<role>      roles granted in the org stream (empty value)
+//	P/<policy>/<version:10>   published policy versions (policyRec)
+//	i/<emp>/<date>/<seq:16x>  inputs of an employee-day: punches, corrections, leave (inputRec)
+//	x/<punch id>              where a punch went: employee and date (refRec)
+//	r/<request id>            where a correction request went (refRec)
+//	d/<emp>/<date>            the evaluated day (DayRow)
+//	q/<emp>/<yyyy-mm>         correction quota use (QuotaRow)
+//	w/<unix ns:16x>/<emp>     when the employee's next day is due for evaluation
+//	c/<policy or *>/<from>    closed pay periods (closedRec)
+//	p/<from>/<emp>            payroll per pay period (PayrollRow)
+//	b/<emp>/<date>            payroll figures booked for a day (bookedRec)
+//
+// Dates are YYYY-MM-DD, so keys sort in date order. Values are msgpack arrays of the
+// record structs below (no maps), so encodings are stable.
+
+type employeeRec struct {
+	_msgpack   struct{} `msgpack:",as_array"`
+	ID         string
+	Manager    string
+	Site       string
+	PolicyID   string
+	TimeZone   string
+	JoinedOn   string
+	LeftOn     string
+	Erased     bool
+	Roster     []rosterRec
+	Start      string // first date materialized (marked absent when nothing arrives)
+	Through    string // last date materialized; "" before the first
+	DueAt      int64  // unix ns of the pending due entry; 0 for none
+	Registered uint64 // seq of employee.registered
+}
+
+type rosterRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	From, To string
+	Shift    string // "" rest day
+	Seq      uint64
+	ID       [16]byte
+}
+
+type policyRec struct {
+	_msgpack      struct{} `msgpack:",as_array"`
+	PolicyID      string
+	Version       int64
+	EffectiveFrom string
+	Seq           uint64
+	ID            [16]byte
+	Policy        []byte // rules.Policy, msgpack
+}
+
+// Input kinds (persisted; never renumber).
+const (
+	inputPunch      uint8 = 1
+	inputCorrection uint8 = 2
+	inputLeave      uint8 = 3
+)
+
+// Correction states (persisted; never renumber).
+const (
+	corrPending   uint8 = 1
+	corrApproved  uint8 = 2
+	corrRejected  uint8 = 3
+	corrWithdrawn uint8 = 4
+)
+
+type findingRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Code     string
+	Clause   string
+	Detail   string
+}
+
+type inputRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Kind     uint8
+	Seq      uint64
+	ID       [16]byte
+	Type     string
+	Actor    string
+
+	// Punch.
+	PunchKind     uint8
+	At            int64 // device time (punch), proposed time (correction)
+	ReceivedAt    int64
+	RecordedAt    int64
+	Source        uint8
+	DeviceID      string
+	DeviceBound   bool
+	Factors       []string
+	Offline       bool
+	Signature     uint8
+	Fence         uint8
+	Zone          string
+	Distance      int32
+	Outcome       uint8
+	Findings      []findingRec
+	PolicyID      string
+	PolicyVersion int64
+	VoidSeq       uint64
+	VoidID        [16]byte
+
+	// Correction.
+	CorrKind    string
+	CorrPunch   [16]byte
+	CorrState   uint8
+	CorrStage   string
+	DecisionSeq uint64
+	DecisionID  [16]byte
+
+	// Leave.
+	LeaveKind    string
+	LeaveMinutes int32
+}
+
+type refRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Employee string
+	Date     string
+	Seq      uint64
+}
+
+type closedRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	PolicyID string
+	From, To string
+	Seq      uint64
+	ID       [16]byte
+}
+
+type bookedRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Period   string   // from-date of the period the figures were booked in
+	Figures  Figures
+}
+
+func encode(v any) ([]byte, error) { return msgpack.Marshal(v) }
+
+func decode(b []byte, v any) error { return msgpack.Unmarshal(b, v) }
+
+func seqKey(seq uint64) string { return fmt.Sprintf("%016x", seq) }
+
+func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
+
+func idHex(id [16]byte) string { return hex.EncodeToString(id[:]) }
+
+func keyEmp(emp string) []byte              { return []byte("e/" + emp) }
+func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + emp) }
+func keyByPolicy(pol, emp string) []byte    { return []byte("y/" + pol + "/" + emp) }
+func keyRole(principal, role string) []byte { return []byte("o/" + principal + "/" + role) }
+func keyPolicy(pol string, v int64) []byte  { return []byte("P/" + pol + "/" + fmt.Sprintf("%010d", v)) }
+func keyInputs(emp, date string) []byte     { return []byte("i/" + emp + "/" + date + "/") }
+func keyPunchRef(id [16]byte) []byte        { return []byte("x/" + idHex(id)) }
+func keyReqRef(id [16]byte) []byte          { return []byte("r/" + idHex(id)) }
+func keyDay(emp, date string) []byte        { return []byte("d/" + emp + "/" + date) }
+func keyQuota(emp, month string) []byte     { return []byte("q/" + emp + "/" + month) }
+func keyDue(ns int64, emp string) []byte    { return []byte("w/" + nsKey(ns) + "/" + emp) }
+func keyClosed(pol, from string) []byte     { return []byte("c/" + policyOrAll(pol) + "/" + from) }
+func keyPay(from, emp string) []byte        { return []byte("p/" + from + "/" + emp) }
+func keyBooked(emp, date string) []byte     { return []byte("b/" + emp + "/" + date) }
+func keyInput(emp, date string, seq uint64) []byte {
+	return []byte("i/" + emp + "/" + date + "/" + seqKey(seq))
+}
+
+func policyOrAll(pol string) string {
+	if pol == "" {
+		return "*"
+	}
+	return pol
+}
+
+func parseDue(key []byte) (ns int64, emp string, err error) {
+	// w/<16 hex>/<emp>
+	if len(key) < 2+16+2 || string(key[:2]) != "w/" || key[18] != '/' {
+		return 0, "", fmt.Errorf("bad due key %q", key)
+	}
+	u, err := strconv.ParseUint(string(key[2:18]), 16, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("bad due key %q: %w", key, err)
+	}
+	return int64(u), string(key[19:]), nil
+}
+
+// EventRef names an event of the log.
+type EventRef struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Seq      uint64   `json:"seq"`
+	Type     string   `json:"type"`
+	ID       string   `json:"id"` // 32 hex
+}
+
+func ref(seq uint64, typ string, id [16]byte) EventRef {
+	return EventRef{Seq: seq, Type: typ, ID: ledger.ID(id).String()}
+}
