@@ -43,11 +43,12 @@
 //
 // Zones are judged one at a time, so a circle over the shared edge of two touching
 // zones is Uncertain even though their union covers it; make such parcels one polygon.
-// Polygon boundary distance is found in a plane tangent at the fix and then measured as
-// a geodesic to the boundary point found, so it is a true distance to a boundary point;
-// the point chosen may miss the nearest by the plane's scale error, about 0.3% of the
-// distance per kilometre at 60° latitude and far less near the fix. Circle distances
-// are exact geodesics.
+// Polygon boundary distance: the nearest boundary point is found in a plane tangent
+// at the fix (scaled by the ellipsoid's radii of curvature there), then the geodesic to
+// that point is measured, so the result is a true distance to a boundary point and
+// never too small. The plane may pick a point slightly farther than the nearest; the
+// tests bound the excess at 0.01% for fixes up to 30 km away at latitudes 0° to 69°,
+// and measure about 1e-6. Circle distances are exact geodesics.
 //
 // A ZoneSet indexes its zones in a bounding-volume hierarchy of earth-centred (ECEF)
 // boxes. A chord is never longer than a geodesic, so the distance to a box bounds every
