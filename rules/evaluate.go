@@ -279,7 +279,7 @@ func (e *evaluator) run() {
 		e.ws = &c.shifts[pl.winShift]
 	}
 	if pl.unknown != "" {
-		e.reason(ReasonUnknownShift, "roster", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
+		e.reason(ReasonUnknownShift, "roster["+itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
 	}
 	if _, ok := c.working[in.Date.days()]; ok && pl.kind == DayWorking && pl.clause[0] == 'c' {
 		e.reason(ReasonSwappedDay, pl.clause, "a swapped working day")
@@ -346,6 +346,10 @@ func (e *evaluator) run() {
 	}
 
 	// Expected start and end (working days).
+	// Leave applies to working days only; on rest days and holidays it is not taken.
+	if pl.kind != DayWorking {
+		leave = nil
+	}
 	halfLeave := leave != nil && leave.Half != ""
 	fullLeave := leave != nil && leave.Half == ""
 	thresholdScale := 1
@@ -435,7 +439,7 @@ func (e *evaluator) run() {
 			e.reason(ReasonHoliday, pl.clause, c.src.Calendar.Holidays[c.holidays[in.Date.days()]].Name)
 		case pl.kind == DayRest:
 			res.Status = StatusRestDay
-			e.reason(ReasonRestDay, pl.clause, "")
+			e.reason(ReasonRestDay, pl.clause, pl.why)
 		case !res.Final:
 			res.Status = StatusPending
 		default:
@@ -545,13 +549,20 @@ func (e *evaluator) collect() {
 }
 
 // pair assigns effective kinds: alternating ignores kinds; strict keeps them and
-// infers unknown ones from the state (checked in → out, else in).
+// infers unknown ones from the state (checked in → out, else in). For first_last,
+// an unknown (or, alternating, any) first punch is the in and last punch the out.
 func (e *evaluator) pair() {
 	alternating := e.ws != nil && e.ws.alternating
+	firstLast := e.ws == nil || !e.ws.pairs
+	last := len(e.pts) - 1
 	open := false
 	for i := range e.pts {
 		p := &e.pts[i]
 		switch {
+		case firstLast && (alternating || p.kind == KindUnknown) && i == 0:
+			p.eff = KindIn
+		case firstLast && (alternating || p.kind == KindUnknown) && i == last:
+			p.eff = KindOut
 		case alternating:
 			p.eff = KindIn
 			if i%2 == 1 {

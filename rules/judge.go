@@ -37,6 +37,8 @@ type PunchVerdict struct {
 	// Field: some finding's action was "field".
 	Field bool
 	// Reasons lists every finding in a fixed order; Actions[i] is what Reasons[i] did.
+	// A reason's clause is the requirement's field path, or for findings without one
+	// the remote.actions entry that decided (or "remote.actions": flagged by default).
 	Reasons []Reason
 	Actions []Action
 	// Location is the fix's judgement against the zones (Verdict Unknown when no
@@ -58,14 +60,19 @@ func JudgePunch(p *Policy, pu Punch, prev []geofence.Fix, extraZones []geofence.
 		return v
 	}
 	r := &c.remote
-	add := func(code, clause, detail string) {
-		a, ok := r.actions[code]
-		if !ok {
-			a = ActionFlag
+	actionOf := func(code string) Action {
+		if a, ok := r.actions[code]; ok {
+			return a
 		}
-		for i, f := range p.Remote.Actions {
-			if f.Finding == code {
-				clause = clause + " (remote.actions[" + strconv.Itoa(i) + "])"
+		return ActionFlag
+	}
+	addAs := func(code, clause, detail string, a Action) {
+		if clause == "" {
+			clause = "remote.actions"
+			for i, f := range p.Remote.Actions {
+				if f.Finding == code {
+					clause = "remote.actions[" + strconv.Itoa(i) + "]"
+				}
 			}
 		}
 		v.Reasons = append(v.Reasons, Reason{code, clause, detail})
@@ -82,6 +89,7 @@ func JudgePunch(p *Policy, pu Punch, prev []geofence.Fix, extraZones []geofence.
 		}
 		v.Outcome = max(v.Outcome, o)
 	}
+	add := func(code, clause, detail string) { addAs(code, clause, detail, actionOf(code)) }
 	ev := &pu.Evidence
 
 	// Location requirements, combined any-of or all-of.
@@ -152,11 +160,24 @@ func JudgePunch(p *Policy, pu Punch, prev []geofence.Fix, extraZones []geofence.
 	for _, ck := range checks[:n] {
 		anyPass = anyPass || ck.pass
 	}
-	if r.allOf || !anyPass {
+	switch {
+	case r.allOf:
 		for _, ck := range checks[:n] {
 			if !ck.pass {
-				add(ck.code, ck.clause+" ("+string(orDefault(p.Remote.Mode, AnyOf))+")", ck.detail)
+				add(ck.code, ck.clause, ck.detail)
 			}
+		}
+	case !anyPass && n > 0:
+		// any_of: the punch is as acceptable as its best alternative, so every failed
+		// check is reported with the least severe of their actions.
+		least := ActionReject
+		for _, ck := range checks[:n] {
+			if a := actionOf(ck.code); severity(a) < severity(least) {
+				least = a
+			}
+		}
+		for _, ck := range checks[:n] {
+			addAs(ck.code, ck.clause, ck.detail, least)
 		}
 	}
 
@@ -166,7 +187,11 @@ func JudgePunch(p *Policy, pu Punch, prev []geofence.Fix, extraZones []geofence.
 			if s.Code == geofence.CodeInvalidPoint && n > 0 && r.zones != nil {
 				continue // already reported by the zone check
 			}
-			add(s.Code, "remote.max_speed", s.Detail)
+			clause := ""
+			if s.Code == FindingImpossibleTravel || s.Code == FindingOfflineJump {
+				clause = "remote.max_speed"
+			}
+			add(s.Code, clause, s.Detail)
 		}
 	}
 
@@ -226,11 +251,16 @@ func JudgePunch(p *Policy, pu Punch, prev []geofence.Fix, extraZones []geofence.
 	return v
 }
 
-func orDefault(c, d Combine) Combine {
-	if c == "" {
-		return d
+func severity(a Action) int {
+	switch a {
+	case ActionAccept:
+		return 0
+	case ActionField:
+		return 1
+	case ActionFlag:
+		return 2
 	}
-	return c
+	return 3
 }
 
 func judgeBest(a, b *geofence.ZoneSet, pt geofence.Point, acc float64) geofence.Judgement {

@@ -437,6 +437,9 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	dec.DisallowUnknownFields()
 	p := new(Policy)
 	if err := dec.Decode(p); err != nil {
+		if ps := zoneProblems(data); len(ps) > 0 {
+			return nil, &ValidationError{ps}
+		}
 		return nil, &ValidationError{[]Problem{{Path: jsonErrPath(err), Message: err.Error()}}}
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -446,6 +449,27 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// zoneProblems decodes remote.zones one by one, to name the zone that failed to
+// decode (encoding/json does not say where a custom decoder failed).
+func zoneProblems(data []byte) []Problem {
+	var raw struct {
+		Remote struct {
+			Zones []json.RawMessage `json:"zones"`
+		} `json:"remote"`
+	}
+	if json.Unmarshal(data, &raw) != nil {
+		return nil
+	}
+	var ps []Problem
+	for i, z := range raw.Remote.Zones {
+		var zone geofence.Zone
+		if err := zone.UnmarshalJSON(z); err != nil {
+			ps = append(ps, Problem{Path: "remote.zones[" + itoa(i) + "]", Message: err.Error()})
+		}
+	}
+	return ps
 }
 
 func jsonErrPath(err error) string {

@@ -30,12 +30,14 @@ const (
 
 // plan is one date's schedule.
 type plan struct {
-	date     Date
-	kind     DayKind
-	shift    int    // scheduled shift (working days), else -1
-	winShift int    // shift bounding the window: shift, or the off-day shift, or -1 (calendar day)
-	clause   string // policy path (or roster path) that made the day what it is
-	unknown  string // roster named an unknown shift
+	date      Date
+	kind      DayKind
+	shift     int    // scheduled shift (working days), else -1
+	winShift  int    // shift bounding the window: shift, or the off-day shift, or -1 (calendar day)
+	clause    string // policy path (or roster path) that made the day what it is
+	why       string // a few words on why the day is a rest day
+	unknown   string // roster named an unknown shift
+	unknownAt int    // index of that roster assignment
 }
 
 // planDay works out date d's kind and shift. Precedence: holiday, then the roster,
@@ -52,6 +54,7 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 		if a.Off {
 			pl.kind = DayRest
 			pl.clause = "roster[" + strconv.Itoa(i) + "]"
+			pl.why = "a day off in the roster"
 			assigned = true
 			break
 		}
@@ -61,7 +64,7 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 			assigned = true
 			break
 		}
-		pl.unknown = a.Shift
+		pl.unknown, pl.unknownAt = a.Shift, i
 		break
 	}
 	if !assigned {
@@ -71,12 +74,14 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 		} else if i, ok := c.rest[k]; ok {
 			pl.kind = DayRest
 			pl.clause = "calendar.rest_days[" + strconv.Itoa(i) + "]"
+			pl.why = "an extra rest day in the calendar"
 		} else if idx := c.week[d.Weekday()]; idx >= 0 {
 			pl.shift = idx
 			pl.clause = c.weekPath[d.Weekday()]
 		} else {
 			pl.kind = DayRest
 			pl.clause = "week"
+			pl.why = "no shift on " + string(weekdayNames[d.Weekday()]) + " in the default week"
 		}
 	}
 	if i, ok := c.holidays[k]; ok {
