@@ -83,9 +83,11 @@ func (l SpoofLimits) withDefaults() SpoofLimits {
 //
 // Travel is measured between next and its neighbours in time: the distance minus both
 // accuracy radii (the least the device must have moved) over the time between them.
-// Moving at all in zero time is impossible travel. A jump after an offline period is a
+// A radius that is negative or not finite counts as 0 here (it is flagged on its own),
+// so a bogus accuracy cannot hide a jump. Moving at all in zero time is impossible
+// travel (its figures then have no speed). A jump after an offline period is a
 // neighbour pair where either fix was taken offline and the least distance moved
-// exceeds lim.OfflineJump. Neighbours with invalid points or accuracies are skipped.
+// exceeds lim.OfflineJump. Earlier fixes with invalid points are skipped.
 func Spoofing(prev []Fix, next Fix, lim SpoofLimits) []Signal {
 	lim = lim.withDefaults()
 	var out []Signal
@@ -105,7 +107,7 @@ func Spoofing(prev []Fix, next Fix, lim SpoofLimits) []Signal {
 	var before, after *Fix
 	for i := range prev {
 		f := &prev[i]
-		if f.Point.Validate() != nil || !usableAccuracy(f.Accuracy) {
+		if f.Point.Validate() != nil {
 			continue
 		}
 		if !f.At.After(next.At) {
@@ -125,7 +127,14 @@ func Spoofing(prev []Fix, next Fix, lim SpoofLimits) []Signal {
 	return out
 }
 
-func usableAccuracy(a float64) bool { return a >= 0 && !math.IsNaN(a) && !math.IsInf(a, 0) }
+// travelRadius is the accuracy radius allowed for when measuring travel: a usable
+// accuracy, or 0 for a negative, NaN or infinite one.
+func travelRadius(a float64) float64 {
+	if a > 0 && !math.IsInf(a, 0) {
+		return a
+	}
+	return 0
+}
 
 func accuracySignals(f Fix, lim SpoofLimits) []Signal {
 	var out []Signal
@@ -168,12 +177,9 @@ func decimals(v float64) int {
 
 // travelSignals judges the move from a to b (a not after b).
 func travelSignals(a, b Fix, lim SpoofLimits) []Signal {
-	if !usableAccuracy(b.Accuracy) {
-		return nil
-	}
 	var out []Signal
 	dist := Distance(a.Point, b.Point)
-	least := math.Max(0, dist-a.Accuracy-b.Accuracy)
+	least := math.Max(0, dist-travelRadius(a.Accuracy)-travelRadius(b.Accuracy))
 	secs := b.At.Sub(a.At).Seconds()
 	figures := []Figure{
 		{Name: "distance", Value: dist, Unit: "m"},
@@ -182,11 +188,13 @@ func travelSignals(a, b Fix, lim SpoofLimits) []Signal {
 	}
 	if lim.MaxSpeed > 0 && least > 0 {
 		speed := math.Inf(1)
+		f := figures[:3:3]
 		if secs > 0 {
 			speed = least / secs
+			f = append(f, Figure{Name: "speed", Value: speed, Unit: "m/s"})
 		}
 		if speed > lim.MaxSpeed {
-			f := append(figures[:3:3], Figure{Name: "speed", Value: speed, Unit: "m/s"}, Figure{Name: "max_speed", Value: lim.MaxSpeed, Unit: "m/s"})
+			f = append(f, Figure{Name: "max_speed", Value: lim.MaxSpeed, Unit: "m/s"})
 			out = append(out, Signal{Code: CodeImpossibleTravel,
 				Detail:  fmt.Sprintf("moved at least %.0f m in %s (%s), faster than %.0f m/s", least, b.At.Sub(a.At), speedText(speed), lim.MaxSpeed),
 				Figures: f})

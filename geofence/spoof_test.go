@@ -53,6 +53,9 @@ func TestSpoofing(t *testing.T) {
 		{"OfflineShortMove", []geofence.Fix{fix(home, 10, 0)}, geofence.Fix{Point: east(home, 20_000), Accuracy: 10, At: t0.Add(3 * time.Hour), Offline: true}, geofence.SpoofLimits{}, nil},
 		{"OnlineLongMove", []geofence.Fix{fix(home, 10, 0)}, fix(east(home, 120_000), 10, 3*time.Hour), geofence.SpoofLimits{}, nil},
 		{"OfflineJumpAndTooFast", []geofence.Fix{{Point: home, Accuracy: 10, At: t0, Offline: true}}, fix(east(home, 600_000), 10, 30*time.Minute), geofence.SpoofLimits{}, []string{geofence.CodeImpossibleTravel, geofence.CodeOfflineJump}},
+		// A bogus accuracy on the new fix does not hide the jump.
+		{"NaNAccuracyStillTravels", []geofence.Fix{fix(home, 10, 0)}, fix(east(home, 100_000), math.NaN(), time.Minute), geofence.SpoofLimits{}, []string{geofence.CodeImplausibleAccuracy, geofence.CodeImpossibleTravel}},
+		{"NegativeAccuracyStillTravels", []geofence.Fix{fix(home, 10, 0)}, fix(east(home, 100_000), -50_000, time.Minute), geofence.SpoofLimits{}, []string{geofence.CodeImplausibleAccuracy, geofence.CodeImpossibleTravel}},
 		{"InvalidPrevIgnored", []geofence.Fix{fix(geofence.Point{Lat: math.NaN()}, 10, 0)}, fix(home, 10, time.Minute), geofence.SpoofLimits{}, nil},
 		{"InvalidPoint", nil, fix(geofence.Point{Lat: 95}, 10, 0), geofence.SpoofLimits{}, []string{geofence.CodeInvalidPoint}},
 		{"Several", []geofence.Fix{fix(home, 10, 0)}, geofence.Fix{Point: geofence.Point{Lat: 48.8566, Lon: 2.3522}, Accuracy: 0, At: t0.Add(time.Minute), Mock: true},

@@ -167,9 +167,18 @@ func TestJudge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		j := empty.Judge(hq, 5)
-		if j.Verdict != geofence.Outside || j.Zone != "" || !math.IsInf(j.Distance, 1) {
-			t.Errorf("Judge on empty set = %+v", j)
+		var null *geofence.ZoneSet
+		for _, s := range []*geofence.ZoneSet{empty, null} {
+			j := s.Judge(hq, 5)
+			if j.Verdict != geofence.Outside || j.Zone != "" || !math.IsInf(j.Distance, 1) {
+				t.Errorf("Judge on empty set = %+v", j)
+			}
+			if got := s.Containing(nil, hq); got != nil {
+				t.Errorf("Containing on empty set = %q", got)
+			}
+			if _, ok := s.JudgeZone("HQ", hq, 5); ok {
+				t.Error("JudgeZone on empty set found a zone")
+			}
 		}
 	})
 	t.Run("TiesGoToFirstZone", func(t *testing.T) {

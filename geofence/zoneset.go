@@ -51,9 +51,11 @@ type Judgement struct {
 	Distance float64
 }
 
-// ZoneSet is an immutable, indexed set of zones, safe for concurrent use.
+// ZoneSet is an immutable, indexed set of zones, safe for concurrent use. A nil
+// *ZoneSet is an empty set.
 type ZoneSet struct {
-	zones []prepZone
+	zones  []prepZone
+	byName map[string]int
 	nodes []bvhNode
 	order []int32 // zone indexes in leaf order
 }
@@ -90,6 +92,7 @@ func NewZoneSet(zs []Zone) (*ZoneSet, error) {
 		seen[z.Name] = i
 		s.zones[i] = pz
 	}
+	s.byName = seen
 	s.order = make([]int32, len(zs))
 	for i := range s.order {
 		s.order[i] = int32(i)
@@ -102,7 +105,12 @@ func NewZoneSet(zs []Zone) (*ZoneSet, error) {
 }
 
 // Len returns the number of zones.
-func (s *ZoneSet) Len() int { return len(s.zones) }
+func (s *ZoneSet) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.zones)
+}
 
 // build fills node n with order[first:last] and splits it at the median of the box
 // centres along the axis where they spread most.
@@ -150,7 +158,7 @@ func (s *ZoneSet) Judge(p Point, accuracy float64) Judgement {
 	if p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0 {
 		return Judgement{Verdict: Unknown}
 	}
-	if len(s.zones) == 0 {
+	if s.Len() == 0 {
 		return Judgement{Verdict: Outside, Distance: math.Inf(1)}
 	}
 	q := query{p: p, v: ecef(p), best: math.Inf(1), bestZone: -1}
@@ -241,7 +249,7 @@ func (s *ZoneSet) judgeLinear(p Point, accuracy float64) Judgement {
 // zones were given, and returns the extended slice. It ignores accuracy (a point test,
 // boundary points may go either way) and returns dst unchanged for an invalid p.
 func (s *ZoneSet) Containing(dst []string, p Point) []string {
-	if p.Validate() != nil || len(s.zones) == 0 {
+	if p.Validate() != nil || s.Len() == 0 {
 		return dst
 	}
 	v := ecef(p)
@@ -274,13 +282,15 @@ func (s *ZoneSet) Containing(dst []string, p Point) []string {
 // JudgeZone measures p and accuracy against the single zone named name, with the same
 // rules as Judge. ok is false if the set has no such zone.
 func (s *ZoneSet) JudgeZone(name string, p Point, accuracy float64) (j Judgement, ok bool) {
-	for i := range s.zones {
-		if s.zones[i].name == name {
-			if p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0 {
-				return Judgement{Verdict: Unknown}, true
-			}
-			return judgement(name, s.zones[i].signedDistance(p), accuracy), true
-		}
+	if s == nil {
+		return Judgement{}, false
 	}
-	return Judgement{}, false
+	i, ok := s.byName[name]
+	switch {
+	case !ok:
+		return Judgement{}, false
+	case p.Validate() != nil || math.IsNaN(accuracy) || accuracy < 0:
+		return Judgement{Verdict: Unknown}, true
+	}
+	return judgement(name, s.zones[i].signedDistance(p), accuracy), true
 }
