@@ -56,8 +56,8 @@ type Judgement struct {
 type ZoneSet struct {
 	zones  []prepZone
 	byName map[string]int
-	nodes []bvhNode
-	order []int32 // zone indexes in leaf order
+	nodes  []bvhNode
+	order  []int32 // zone indexes in leaf order
 }
 
 // bvhNode is a node of a bounding-volume hierarchy over the zones' ECEF boxes. A leaf
