@@ -13,6 +13,7 @@ import (
 
 	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden")
@@ -40,17 +41,17 @@ func samplePayloads() []ledger.Payload {
 		&attendance.DeviceRebindRequested{OldDeviceID: "phone-1", NewDeviceID: "phone-2", Reason: "broken", Sealed: sealed},
 		&attendance.DeviceRebindRejected{RequestID: id16(2), Reason: "not_approved"},
 		&attendance.PunchRecorded{
-			Kind: attendance.PunchIn, Source: attendance.SourceApp, DeviceID: "phone-1",
+			Kind: rules.KindIn, Source: attendance.SourceApp, DeviceID: "phone-1",
 			DeviceAt: t, ReceivedAt: t + 3e9, UploadDeviceAt: t + 3600e9, Offline: true,
 			Factors: []string{"face", "pin"}, DeviceBound: true, Signature: attendance.SignatureValid,
 			Fence: attendance.FenceOutside, Zone: "HQ", Distance: 350, Accuracy: 12, Provider: "gps",
 			WiFi: attendance.MatchOther, IP: attendance.MatchAllowed, PolicyID: "default", PolicyVersion: 3,
-			Privacy: "coarse", Outcome: attendance.OutcomeFlag,
+			Privacy: "coarse", Outcome: rules.OutcomeFlag,
 			Findings: []attendance.Finding{{Code: "outside_fence", Clause: "remote.zones", Detail: "350 m outside HQ"}},
 			Sealed:   sealed,
 		},
 		&attendance.PunchVoided{PunchID: id16(3), Reason: "duplicate"},
-		&attendance.CorrectionRequested{Day: "2026-03-09", Kind: "missing_in", PunchKind: uint8(attendance.PunchIn), At: t, Evidence: []attendance.EvidenceRef{{SHA256: sum, MediaType: "image/jpeg", Size: 123456}}, Sealed: sealed},
+		&attendance.CorrectionRequested{Day: "2026-03-09", Kind: "missing_in", PunchKind: uint8(rules.KindIn), At: t, Evidence: []attendance.EvidenceRef{{SHA256: sum, MediaType: "image/jpeg", Size: 123456}}, Sealed: sealed},
 		&attendance.CorrectionApproved{RequestID: id16(4), Stage: "manager", Final: true, Sealed: sealed},
 		&attendance.CorrectionRejected{RequestID: id16(4), Stage: "hr"},
 		&attendance.CorrectionWithdrawn{RequestID: id16(4)},

@@ -202,13 +202,14 @@ type PolicyPublished struct {
 }
 
 // ShiftAssigned (stream employee/<id>) rosters the employee onto a shift of his
-// policy for every day of [From, To]; Shift "" means a rest day (no shift). A later
-// assignment overrides an earlier one for the days they share.
+// policy (by name) for every day of [From, To], or gives him those days off (Off). A
+// later assignment overrides an earlier one for the days they share (rules.Roster).
 type ShiftAssigned struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	From     string
 	To       string
 	Shift    string
+	Off      bool
 }
 
 // LeaveRecorded (stream employee/<id>) records leave for every day of [From, To].

@@ -3,26 +3,10 @@ package attendance
 import (
 	"fmt"
 
+	"github.com/punchledger/punchledger/rules"
+
 	"github.com/vmihailenco/msgpack/v5"
 )
-
-// PunchKind is check-in or check-out. Persisted; never renumber.
-type PunchKind uint8
-
-const (
-	PunchIn  PunchKind = 1
-	PunchOut PunchKind = 2
-)
-
-func (k PunchKind) String() string {
-	switch k {
-	case PunchIn:
-		return "in"
-	case PunchOut:
-		return "out"
-	}
-	return fmt.Sprintf("PunchKind(%d)", uint8(k))
-}
 
 // Source is where a punch was made. Persisted; never renumber.
 type Source uint8
@@ -78,38 +62,10 @@ const (
 	SignatureNoKey   SignatureState = 3 // signed, but no public key is bound for the device
 )
 
-// Outcome is the policy's verdict on a punch at record time. Persisted.
-type Outcome uint8
-
-const (
-	OutcomeAccept Outcome = 1
-	OutcomeField  Outcome = 2
-	OutcomeFlag   Outcome = 3
-	OutcomeReject Outcome = 4
-)
-
-func (o Outcome) String() string {
-	switch o {
-	case OutcomeAccept:
-		return "accept"
-	case OutcomeField:
-		return "field"
-	case OutcomeFlag:
-		return "flag"
-	case OutcomeReject:
-		return "reject"
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
-}
-
-// Finding is one reason the policy gave for a punch's outcome: a code
-// ("outside_fence", "unbound_device", "clock_skew", ...), the policy clause that
-// produced it and a detail with figures, free of personal data.
-type Finding struct {
-	Code   string
-	Clause string
-	Detail string
-}
+// Finding is one reason the policy gave for a punch's outcome (rules.Reason): a code
+// ("outside_fence", "unbound_device", "clock_skew", ...), the policy clause behind it
+// and a detail with figures, free of personal data.
+type Finding = rules.Reason
 
 // PunchRecorded (stream employee/<id>) is a punch. The event ID is the punch ID
 // (device-generated for offline punches) and OccurredAt is the device time. A punch is
@@ -120,7 +76,7 @@ type Finding struct {
 // personal fields; location, network and device details, and the signature, are in
 // Sealed (a sealed PunchEvidence) at the policy's privacy level.
 type PunchRecorded struct {
-	Kind           PunchKind
+	Kind           rules.PunchKind // stored number: rules' (0 unknown, 1 in, 2 out)
 	Source         Source
 	DeviceID       string
 	DeviceAt       int64 // device clock at the punch (unix ns)
@@ -141,8 +97,8 @@ type PunchRecorded struct {
 	IP            Match
 	PolicyID      string // policy that judged the punch
 	PolicyVersion int64
-	Privacy       string // rules.LocationPrivacy applied to Sealed
-	Outcome       Outcome
+	Privacy       string        // rules.LocationPrivacy applied to Sealed
+	Outcome       rules.Outcome // stored number: rules' (1 accept … 4 reject)
 	Findings      []Finding
 
 	Sealed []byte // sealed PunchEvidence
@@ -163,6 +119,10 @@ type PunchEvidence struct {
 	OS        string
 	App       string
 	Signature []byte
+	// Details are the findings' full details, in the order of PunchRecorded.Findings;
+	// the plaintext findings keep a detail only where it cannot carry personal data
+	// (see plainDetail).
+	Details []string
 }
 
 const (
@@ -225,7 +185,7 @@ func (p *PunchRecorded) UnmarshalBinary(data []byte) error {
 
 func (p *PunchRecorded) decode(r *reader) {
 	r.array(punchFields, "punch")
-	p.Kind = PunchKind(r.u8("kind"))
+	p.Kind = rules.PunchKind(r.u8("kind"))
 	p.Source = Source(r.u8("source"))
 	p.DeviceID = r.str("device")
 	p.DeviceAt = r.i64("device_at")
@@ -252,7 +212,7 @@ func (p *PunchRecorded) decode(r *reader) {
 	p.PolicyID = r.str("policy")
 	p.PolicyVersion = r.i64("policy_version")
 	p.Privacy = r.str("privacy")
-	p.Outcome = Outcome(r.u8("outcome"))
+	p.Outcome = rules.Outcome(r.u8("outcome"))
 	p.Findings = nil
 	if n := r.arrayLen("findings", maxFindings); n > 0 {
 		p.Findings = make([]Finding, n)

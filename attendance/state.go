@@ -54,8 +54,9 @@ type correctionState struct {
 	Status      requestStatus
 	Day         string
 	Kind        string
-	RequestedAt int64 // recorded-at of the request (unix ns)
-	Approvals   []string
+	RequestedAt int64    // recorded-at of the request (unix ns)
+	Approvals   []string // stages approved so far
+	approvedBy  string   // actor of the last approval (two-stage approvals need two people)
 	PunchID     [16]byte
 }
 
@@ -93,6 +94,8 @@ type employeeState struct {
 	recent      []punchRef        // the last recentPunches punches, oldest first
 	locations   map[[16]byte]*locationState
 	locationIDs [][16]byte // in report order
+
+	sealer *sealer // data key, loaded on first use (not part of the fold)
 }
 
 // EmployeeRecord is the plaintext part of an employee's registration.
@@ -180,6 +183,7 @@ func (st *employeeState) apply(e *ledger.Event) error {
 	case *CorrectionApproved:
 		if c := st.corrections[p.RequestID]; c != nil {
 			c.Approvals = append(c.Approvals, p.Stage)
+			c.approvedBy = e.Actor
 			if p.Final {
 				c.Status = statusApproved
 			}

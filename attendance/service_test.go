@@ -1,0 +1,100 @@
+package attendance_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/punchledger/punchledger/attendance"
+	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
+)
+
+func TestPunchFindings(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	// In the office, bound phone: accepted.
+	r, err := e.svc.RecordPunch(e.ctx, emp, "E1", punchAt(ledger.ID{}, rules.KindIn, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Outcome != rules.OutcomeAccept || len(r.Findings) != 0 {
+		t.Fatalf("office punch: %v %v", r.Outcome, r.Findings)
+	}
+	// Far away (Potsdam, ~27 km) from an unknown device: recorded, with findings.
+	far := punchAt(ledger.ID{}, rules.KindOut, t0.Add(8*time.Hour))
+	far.DeviceID = "tablet-9"
+	far.Location = &attendance.Location{Lat: 52.390612, Lon: 13.064538, Accuracy: 15, Provider: "gps"}
+	r, err = e.svc.RecordPunch(e.ctx, emp, "E1", far)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	for _, f := range r.Findings {
+		codes[f.Code] = true
+	}
+	if !codes["outside_fence"] || !codes["unbound_device"] {
+		t.Fatalf("findings %v", r.Findings)
+	}
+	ev, err := e.l.Get(r.LastSeq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p attendance.PunchRecorded
+	if err := p.UnmarshalBinary(ev.Data); err != nil {
+		t.Fatal(err)
+	}
+	if p.Fence != attendance.FenceOutside || p.Zone != "HQ" || p.Distance < 20000 || p.DeviceBound {
+		t.Fatalf("measurements %+v", p)
+	}
+	// A skewed online clock is a finding too, never a refusal.
+	sk := punchAt(ledger.ID{}, rules.KindIn, t0.Add(-time.Hour))
+	r, err = e.svc.RecordPunch(e.ctx, emp, "E1", sk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Findings[len(r.Findings)-1].Code != rules.FindingClockSkew {
+		t.Fatalf("skew findings %v", r.Findings)
+	}
+}
+
+func TestCorrectionFlow(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	day := rules.MustDate("2026-03-09")
+	req := attendance.CorrectionInput{Day: day, Kind: rules.CorrectMissingIn, At: t0, Reason: "forgot my phone"}
+	rc, err := e.svc.RequestCorrection(e.ctx, emp, "E1", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The employee cannot approve his own request; another manager cannot either.
+	for _, a := range []attendance.Actor{emp, mgr2, emp2, auditor, phone, system} {
+		before := e.head()
+		_, err := e.svc.ApproveCorrection(e.ctx, a, "E1", rc.ID, "")
+		if !errors.Is(err, attendance.ErrForbidden) {
+			t.Fatalf("%v approved: %v", a, err)
+		}
+		if e.head() != before {
+			t.Fatalf("%v: refused decision wrote", a)
+		}
+	}
+	d, err := e.svc.ApproveCorrection(e.ctx, mgr, "E1", rc.ID, "ok")
+	if err != nil || !d.Final {
+		t.Fatal(d, err)
+	}
+	if _, err := e.svc.RejectCorrection(e.ctx, hr, "E1", rc.ID, ""); !errors.Is(err, attendance.ErrAlreadyDecided) {
+		t.Fatal(err)
+	}
+	js, err := e.svc.AccessRequest(e.ctx, emp, "E1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc["personal"].(map[string]any)["Name"] != "Erika Mustermann" {
+		t.Fatalf("%s", js)
+	}
+}
