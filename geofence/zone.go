@@ -277,27 +277,47 @@ func ringContains(r []Point, lat, lon float64) bool {
 	return in
 }
 
+// farApart reports whether the interval between a and c (one coordinate of an edge's
+// ends) lies wholly on one side of 0 and farther than sqrt(best2) from it.
+func farApart(a, c, best2 float64) bool {
+	if a > c {
+		a, c = c, a
+	}
+	switch {
+	case a > 0:
+		return a*a > best2
+	case c < 0:
+		return c*c > best2
+	}
+	return false
+}
+
 // nearest returns the squared planar distance from (lat, lon) to the polygon's nearest
 // boundary point and that point, in a plane tangent at lat scaled to metres.
 func (pp *prepPoly) nearest(lat, lon, perLat, perLon float64) (float64, Point) {
 	best := math.Inf(1)
 	var bx, by float64
 	for _, r := range pp.rings {
-		j := len(r) - 1
+		last := r[len(r)-1]
+		ax, ay := (last.Lon-lon)*perLon, (last.Lat-lat)*perLat
 		for i := range r {
-			ax, ay := (r[j].Lon-lon)*perLon, (r[j].Lat-lat)*perLat
 			cx, cy := (r[i].Lon-lon)*perLon, (r[i].Lat-lat)*perLat
-			j = i
-			dx, dy := cx-ax, cy-ay
-			t := 0.0
-			if l2 := dx*dx + dy*dy; l2 > 0 {
-				t = -(ax*dx + ay*dy) / l2
-				t = math.Max(0, math.Min(1, t))
+			if !farApart(ax, cx, best) && !farApart(ay, cy, best) {
+				dx, dy := cx-ax, cy-ay
+				qx, qy := ax, ay
+				if dot := -(ax*dx + ay*dy); dot > 0 {
+					if l2 := dx*dx + dy*dy; dot >= l2 {
+						qx, qy = cx, cy
+					} else {
+						t := dot / l2
+						qx, qy = ax+t*dx, ay+t*dy
+					}
+				}
+				if d2 := qx*qx + qy*qy; d2 < best {
+					best, bx, by = d2, qx, qy
+				}
 			}
-			qx, qy := ax+t*dx, ay+t*dy
-			if d2 := qx*qx + qy*qy; d2 < best {
-				best, bx, by = d2, qx, qy
-			}
+			ax, ay = cx, cy
 		}
 	}
 	q := Point{Lat: lat + by/perLat, Lon: lon}
