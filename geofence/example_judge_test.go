@@ -37,24 +37,3 @@ func ExampleZoneSet_Judge() {
 	// inside    nearest Yard      -167 m
 	// outside   nearest Office   +1360 m
 }
-
-// Distance and Bearing follow the WGS-84 ellipsoid. GeographicLib (GeodSolve -i) gives
-// 879699.316 m and an azimuth of -113.193° for this pair.
-func ExampleDistance() {
-	berlin := geofence.Point{Lat: 52.5200, Lon: 13.4050}
-	paris := geofence.Point{Lat: 48.8566, Lon: 2.3522}
-	fmt.Printf("%.3f km, initial bearing %.2f°\n", geofence.Distance(berlin, paris)/1000, geofence.Bearing(berlin, paris))
-	// Output:
-	// 879.699 km, initial bearing 246.81°
-}
-
-// Zones have a JSON form of their own.
-func ExampleParseZones() {
-	zs, err := geofence.ParseZones([]byte(`[
-	  {"name": "HQ", "circle": {"center": {"lat": 52.52, "lon": 13.405}, "radius_m": 150}},
-	  {"name": "Depot", "circle": {"center": {"lat": 52.48, "lon": 13.5}, "radius_m": -80}}
-	]`))
-	fmt.Println(len(zs), err)
-	// Output:
-	// 0 geofence: [1].circle.radius_m (offset 174): radius -80 m not in (0, 1000000]
-}

@@ -110,7 +110,7 @@ func prepare(z Zone) (prepZone, error) {
 		if err != nil {
 			if ze, ok := err.(*ZoneError); ok {
 				ze.Zone = z.Name
-				ze.Path = fmt.Sprintf("polygons[%d].%s", i, ze.Path)
+				ze.Path = joinPath(fmt.Sprintf("polygons[%d]", i), ze.Path)
 			}
 			return prepZone{}, err
 		}
@@ -121,6 +121,17 @@ func prepare(z Zone) (prepZone, error) {
 	// which lies in the box; a geodesic that short exceeds its chord by far less than 1%.
 	pz.depth = pz.box.diagonal()*1.01 + 1
 	return pz, nil
+}
+
+// joinPath appends a relative path to a JSON-style path.
+func joinPath(base, rel string) string {
+	switch {
+	case base == "":
+		return rel
+	case rel == "" || rel[0] == '[':
+		return base + rel
+	}
+	return base + "." + rel
 }
 
 func preparePoly(poly Polygon) (prepPoly, error) {

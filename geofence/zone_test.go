@@ -298,6 +298,13 @@ func TestZoneValidate(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ErrSetPath", func(t *testing.T) {
+		_, err := geofence.NewZoneSet([]geofence.Zone{geofence.NewCircleZone("a", geofence.Point{}, 1), {Name: "b"}})
+		var ze *geofence.ZoneError
+		if !errors.As(err, &ze) || ze.Path != "[1]" {
+			t.Fatalf("NewZoneSet = %v", err)
+		}
+	})
 	t.Run("ErrDuplicateName", func(t *testing.T) {
 		_, err := geofence.NewZoneSet([]geofence.Zone{geofence.NewCircleZone("a", geofence.Point{}, 1), geofence.NewCircleZone("a", geofence.Point{}, 2)})
 		var ze *geofence.ZoneError

@@ -172,11 +172,7 @@ func (w *walker) zone() (Zone, error) {
 	if _, err := prepare(z); err != nil {
 		var ze *ZoneError
 		if errors.As(err, &ze) {
-			path := w.pathString()
-			if path != "" && ze.Path != "" {
-				path += "."
-			}
-			return Zone{}, &InputError{Path: path + ze.Path, Offset: w.base + skipSpace(w.data, start), Reason: ze.Reason, Err: err}
+			return Zone{}, &InputError{Path: joinPath(w.pathString(), ze.Path), Offset: w.base + skipSpace(w.data, start), Reason: ze.Reason, Err: err}
 		}
 		return Zone{}, err
 	}

@@ -82,7 +82,7 @@ func NewZoneSet(zs []Zone) (*ZoneSet, error) {
 		pz, err := prepare(z)
 		if err != nil {
 			if ze, ok := err.(*ZoneError); ok {
-				ze.Path = fmt.Sprintf("[%d].%s", i, ze.Path)
+				ze.Path = joinPath(fmt.Sprintf("[%d]", i), ze.Path)
 			}
 			return nil, err
 		}
