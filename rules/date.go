@@ -195,9 +195,11 @@ func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
 func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
 
 // Weekday returns the day of the week.
-func (d Date) Weekday() time.Weekday {
+func (d Date) Weekday() time.Weekday { return weekdayOf(d.days()) }
+
+func weekdayOf(day int64) time.Weekday {
 	// 1970-01-01 was a Thursday.
-	w := (d.days() + 4) % 7
+	w := (day + 4) % 7
 	if w < 0 {
 		w += 7
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -228,16 +229,22 @@ func Evaluate(in DayInput) DayResult {
 		res.Reasons = append(res.Reasons, Reason{ReasonPolicyInvalid, "", detail})
 		return res
 	}
-	var e evaluator
-	e.c, e.in, e.res = c, &in, &res
+	e := evalPool.Get().(*evaluator)
+	e.c, e.in, e.res = c, in, res
 	e.run()
+	res = e.res
+	*e = evaluator{}
+	evalPool.Put(e)
 	return res
 }
 
+var evalPool = sync.Pool{New: func() any { return new(evaluator) }}
+
 type evaluator struct {
 	c   *compiled
-	in  *DayInput
-	res *DayResult
+	in  DayInput
+	res DayResult
+	f   frame
 	pl  plan
 	w   window
 	sh  *cshift // scheduled shift (working days) or nil
@@ -266,8 +273,9 @@ func (e *evaluator) clock(t time.Time) string {
 }
 
 func (e *evaluator) run() {
-	c, in, res := e.c, e.in, e.res
-	e.pl, e.w = c.dayWindow(in.Date, &in.Roster)
+	c, in, res := e.c, &e.in, &e.res
+	e.f = newFrame(in.Date, c.loc)
+	e.pl, e.w = c.dayWindow(in.Date, &in.Roster, &e.f)
 	pl, w := &e.pl, &e.w
 	res.Kind = pl.kind
 	res.Open, res.Close = w.open.In(c.loc), w.close.In(c.loc)
@@ -281,7 +289,7 @@ func (e *evaluator) run() {
 	if pl.unknown != "" {
 		e.reason(ReasonUnknownShift, "roster["+itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
 	}
-	if _, ok := c.working[in.Date.days()]; ok && pl.kind == DayWorking && pl.clause[0] == 'c' {
+	if _, ok := c.working[e.f.day]; ok && pl.kind == DayWorking && pl.clause[0] == 'c' {
 		e.reason(ReasonSwappedDay, pl.clause, "a swapped working day")
 	}
 	res.Final = !in.AsOf.Before(w.close) && !in.SyncedThrough.Before(w.close)
@@ -311,7 +319,7 @@ func (e *evaluator) run() {
 
 	if pl.kind == DayHoliday && !c.src.Calendar.EvaluateOnHolidays {
 		res.Status = StatusHoliday
-		e.reason(ReasonHoliday, pl.clause, c.src.Calendar.Holidays[c.holidays[in.Date.days()]].Name)
+		e.reason(ReasonHoliday, pl.clause, c.src.Calendar.Holidays[c.holidays[e.f.day]].Name)
 		if len(e.pts) > 0 {
 			e.reason(ReasonHolidayIgnored, "calendar.evaluate_on_holidays", fmt.Sprintf("%d punch(es) not evaluated", len(e.pts)))
 		}
@@ -322,18 +330,18 @@ func (e *evaluator) run() {
 	firstIn, lastOut, ivs, missingIn, missingOut := e.intervals()
 	if !firstIn.IsZero() {
 		res.FirstIn = firstIn.In(c.loc)
-		res.FirstInRounded = c.round[0].apply(firstIn, c.loc).In(c.loc)
+		res.FirstInRounded = c.round[0].apply(firstIn, &e.f).In(c.loc)
 	}
 	if !lastOut.IsZero() {
 		res.LastOut = lastOut.In(c.loc)
-		res.LastOutRounded = c.round[1].apply(lastOut, c.loc).In(c.loc)
+		res.LastOutRounded = c.round[1].apply(lastOut, &e.f).In(c.loc)
 	}
 
 	// Worked time, exact and rounded.
 	var rbuf [8]ival
 	rivs := rbuf[:0]
 	for _, iv := range ivs {
-		rivs = append(rivs, ival{c.round[0].apply(iv.s, c.loc), c.round[1].apply(iv.e, c.loc)})
+		rivs = append(rivs, ival{c.round[0].apply(iv.s, &e.f), c.round[1].apply(iv.e, &e.f)})
 	}
 	e.clampStart(ivs)
 	e.clampStart(rivs)
@@ -361,7 +369,7 @@ func (e *evaluator) run() {
 		sh := e.sh
 		expStart, expEnd := w.start, w.end
 		if sh.flex {
-			expStart, expEnd = in.Date.At(sh.coreStart, c.loc), in.Date.At(sh.coreEnd, c.loc)
+			expStart, expEnd = e.f.at(in.Date, sh.coreStart), e.f.at(in.Date, sh.coreEnd)
 		}
 		if halfLeave {
 			mid := w.start.Add(w.end.Sub(w.start) / 2)
@@ -436,7 +444,7 @@ func (e *evaluator) run() {
 		switch {
 		case pl.kind == DayHoliday:
 			res.Status = StatusHoliday
-			e.reason(ReasonHoliday, pl.clause, c.src.Calendar.Holidays[c.holidays[in.Date.days()]].Name)
+			e.reason(ReasonHoliday, pl.clause, c.src.Calendar.Holidays[c.holidays[e.f.day]].Name)
 		case pl.kind == DayRest:
 			res.Status = StatusRestDay
 			e.reason(ReasonRestDay, pl.clause, pl.why)
@@ -471,32 +479,43 @@ func (e *evaluator) run() {
 		e.reason(ReasonRestDay, pl.clause, "worked on a rest day")
 	}
 	if hasPunches && pl.kind == DayHoliday {
-		e.reason(ReasonHoliday, pl.clause, "worked on "+c.src.Calendar.Holidays[c.holidays[in.Date.days()]].Name)
+		e.reason(ReasonHoliday, pl.clause, "worked on "+c.src.Calendar.Holidays[c.holidays[e.f.day]].Name)
 	}
 	e.overtime()
 }
 
 // collect picks the punches inside the window, applies corrections and sorts.
 func (e *evaluator) collect() {
-	in, w := e.in, &e.w
+	in, w := &e.in, &e.w
 	e.pts = e.buf[:0]
 	for i := range in.Punches {
 		p := &in.Punches[i]
 		if p.At.Before(w.open) || !p.At.Before(w.close) {
 			continue
 		}
-		if p.Outcome == OutcomeReject {
-			e.reason(ReasonPunchRejected, "remote.actions", "punch "+p.ID+" at "+e.clock(p.At)+" was rejected")
-			continue
-		}
-		if p.Outcome == OutcomeFlag {
-			e.reason(ReasonPunchFlagged, "remote.actions", "punch "+p.ID+" at "+e.clock(p.At)+" needs review")
-		}
-		if p.Outcome == OutcomeField {
-			e.res.Field = true
-		}
 		e.pts = append(e.pts, pt{at: p.At, kind: p.Kind, id: p.ID, outcome: p.Outcome})
 	}
+	e.sort()
+	// Reasons in time order (never in input order); rejected and repeated punches out.
+	n := 0
+	for i := range e.pts {
+		p := e.pts[i]
+		if n > 0 && e.pts[n-1].id == p.id && e.pts[n-1].at.Equal(p.at) && e.pts[n-1].kind == p.kind {
+			continue // the same punch given twice
+		}
+		switch p.outcome {
+		case OutcomeReject:
+			e.reason(ReasonPunchRejected, "remote.actions", "punch "+p.id+" at "+e.clock(p.at)+" was rejected")
+			continue
+		case OutcomeFlag:
+			e.reason(ReasonPunchFlagged, "remote.actions", "punch "+p.id+" at "+e.clock(p.at)+" needs review")
+		case OutcomeField:
+			e.res.Field = true
+		}
+		e.pts[n] = p
+		n++
+	}
+	e.pts = e.pts[:n]
 	for i := range in.Corrections {
 		cr := &in.Corrections[i]
 		if cr.Date != in.Date {
@@ -534,16 +553,21 @@ func (e *evaluator) collect() {
 			e.reason(ReasonCorrectionStray, path, fmt.Sprintf("unknown correction kind %q", cr.Kind))
 		}
 	}
-	// Insertion sort: days have few punches, and it does not allocate.
-	for i := 1; i < len(e.pts); i++ {
-		for j := i; j > 0 && ptLess(&e.pts[j], &e.pts[j-1]); j-- {
-			e.pts[j], e.pts[j-1] = e.pts[j-1], e.pts[j]
-		}
-	}
+	e.sort()
 	if len(e.pts) > 0 {
 		e.res.Punches = make([]string, len(e.pts))
 		for i := range e.pts {
 			e.res.Punches[i] = e.pts[i].id
+		}
+	}
+}
+
+// sort orders the punches by time, kind, ID and outcome. Insertion sort: days have
+// few punches, and it does not allocate.
+func (e *evaluator) sort() {
+	for i := 1; i < len(e.pts); i++ {
+		for j := i; j > 0 && ptLess(&e.pts[j], &e.pts[j-1]); j-- {
+			e.pts[j], e.pts[j-1] = e.pts[j-1], e.pts[j]
 		}
 	}
 }
@@ -682,7 +706,7 @@ func (e *evaluator) worked(ivs []ival, note bool) (worked, unpaid time.Duration)
 			if b.paid {
 				continue
 			}
-			bs, be := e.in.Date.At(b.start, e.c.loc), e.in.Date.At(b.end, e.c.loc)
+			bs, be := e.f.atDay(e.f.day, b.start), e.f.atDay(e.f.day, b.end)
 			for _, iv := range ivs {
 				if d := overlap(iv.s, iv.e, bs, be); d > 0 {
 					unpaid += d
@@ -727,8 +751,8 @@ func overlap(as, ae, bs, be time.Time) time.Duration {
 func (e *evaluator) night(ivs []ival) time.Duration {
 	var n time.Duration
 	for k := -1; k <= 1; k++ {
-		d := e.in.Date.AddDays(k)
-		ns, ne := d.At(e.c.nightFrom, e.c.loc), d.At(e.c.nightTo, e.c.loc)
+		d := e.f.day + int64(k)
+		ns, ne := e.f.atDay(d, e.c.nightFrom), e.f.atDay(d, e.c.nightTo)
 		for _, iv := range ivs {
 			if o := overlap(iv.s, iv.e, ns, ne); o > 0 {
 				n += o
@@ -738,12 +762,12 @@ func (e *evaluator) night(ivs []ival) time.Duration {
 	return n
 }
 
-func (r cround) apply(t time.Time, loc *time.Location) time.Time {
+func (r cround) apply(t time.Time, f *frame) time.Time {
 	if r.interval == 0 || t.IsZero() {
 		return t
 	}
-	_, off := t.In(loc).Zone()
-	sec := t.Unix() + int64(off)
+	off := f.offset(t)
+	sec := t.Unix() + off
 	ns := int64(t.Nanosecond())
 	rem := sec % r.interval
 	if rem < 0 {
@@ -766,7 +790,7 @@ func (r cround) apply(t time.Time, loc *time.Location) time.Time {
 			sec = down
 		}
 	}
-	return time.Unix(sec-int64(off), 0).In(loc)
+	return time.Unix(sec-off, 0).UTC()
 }
 
 func fmtDur(d time.Duration) string {

@@ -8,7 +8,7 @@ import (
 
 // overtime splits the rounded worked minutes into regular time and overtime lines.
 func (e *evaluator) overtime() {
-	c, in, res := e.c, e.in, e.res
+	c, in, res := e.c, &e.in, &e.res
 	total := int(res.Worked.Rounded / time.Minute)
 	if total <= 0 {
 		res.Regular = res.Worked.Rounded

@@ -31,6 +31,7 @@ const (
 // plan is one date's schedule.
 type plan struct {
 	date      Date
+	day       int64 // the date's day number
 	kind      DayKind
 	shift     int    // scheduled shift (working days), else -1
 	winShift  int    // shift bounding the window: shift, or the off-day shift, or -1 (calendar day)
@@ -40,11 +41,19 @@ type plan struct {
 	unknownAt int    // index of that roster assignment
 }
 
+var weekRestWhy = func() (w [7]string) {
+	for i, n := range weekdayNames {
+		w[i] = "no shift on " + string(n) + " in the default week"
+	}
+	return w
+}()
+
 // planDay works out date d's kind and shift. Precedence: holiday, then the roster,
 // then swapped working days, then extra rest days, then the default week.
 func (c *compiled) planDay(d Date, r *Roster) plan {
 	k := d.days()
-	pl := plan{date: d, kind: DayWorking, shift: -1, winShift: -1}
+	wd := weekdayOf(k)
+	pl := plan{date: d, day: k, kind: DayWorking, shift: -1, winShift: -1}
 	assigned := false
 	for i := len(r.Assignments) - 1; i >= 0; i-- {
 		a := &r.Assignments[i]
@@ -75,13 +84,13 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 			pl.kind = DayRest
 			pl.clause = "calendar.rest_days[" + strconv.Itoa(i) + "]"
 			pl.why = "an extra rest day in the calendar"
-		} else if idx := c.week[d.Weekday()]; idx >= 0 {
+		} else if idx := c.week[wd]; idx >= 0 {
 			pl.shift = idx
-			pl.clause = c.weekPath[d.Weekday()]
+			pl.clause = c.weekPath[wd]
 		} else {
 			pl.kind = DayRest
 			pl.clause = "week"
-			pl.why = "no shift on " + string(weekdayNames[d.Weekday()]) + " in the default week"
+			pl.why = weekRestWhy[wd]
 		}
 	}
 	if i, ok := c.holidays[k]; ok {
@@ -105,18 +114,18 @@ type window struct {
 	real        bool      // bounded by a shift (not a bare calendar day)
 }
 
-func (c *compiled) rawWindow(pl *plan) window {
+func (c *compiled) rawWindow(pl *plan, f *frame) window {
 	if pl.winShift < 0 {
-		o := pl.date.At(0, c.loc)
-		e := pl.date.At(1440, c.loc)
+		o := f.atDay(pl.day, 0)
+		e := f.atDay(pl.day, 1440)
 		return window{open: o, close: e, start: o, end: e}
 	}
 	s := &c.shifts[pl.winShift]
 	return window{
-		open:  pl.date.At(s.open, c.loc),
-		close: pl.date.At(s.close, c.loc),
-		start: pl.date.At(s.start, c.loc),
-		end:   pl.date.At(s.end, c.loc),
+		open:  f.atDay(pl.day, s.open),
+		close: f.atDay(pl.day, s.close),
+		start: f.atDay(pl.day, s.start),
+		end:   f.atDay(pl.day, s.end),
 		real:  pl.shift >= 0,
 	}
 }
@@ -142,15 +151,15 @@ func cut(a, b *window) time.Time {
 }
 
 // dayWindow returns date d's plan and window after splitting against neighbours.
-func (c *compiled) dayWindow(d Date, r *Roster) (plan, window) {
+func (c *compiled) dayWindow(d Date, r *Roster, f *frame) (plan, window) {
 	pl := c.planDay(d, r)
-	w := c.rawWindow(&pl)
+	w := c.rawWindow(&pl, f)
 	for k := -c.neighbours; k <= c.neighbours; k++ {
 		if k == 0 {
 			continue
 		}
-		npl := c.planDay(d.AddDays(k), r)
-		nw := c.rawWindow(&npl)
+		npl := c.planDay(dateFromDays(pl.day+int64(k)), r)
+		nw := c.rawWindow(&npl, f)
 		if k < 0 {
 			if nw.close.After(w.open) && nw.open.Before(w.close) {
 				if t := cut(&nw, &w); t.After(w.open) {
@@ -189,7 +198,8 @@ func (c *compiled) attendanceDate(r *Roster, at time.Time) (Date, bool) {
 	}
 	for k := lo; k <= hi; k++ {
 		d := local.AddDays(k)
-		_, w := c.dayWindow(d, r)
+		f := newFrame(d, c.loc)
+		_, w := c.dayWindow(d, r, &f)
 		if !at.Before(w.open) && at.Before(w.close) {
 			return d, true
 		}
@@ -216,7 +226,8 @@ func (p *Policy) Schedule(roster Roster, d Date) (Schedule, error) {
 	if err != nil {
 		return Schedule{}, err
 	}
-	pl, w := c.dayWindow(d, &roster)
+	f := newFrame(d, c.loc)
+	pl, w := c.dayWindow(d, &roster, &f)
 	s := Schedule{Date: d, Kind: pl.kind, Open: w.open, Close: w.close, Clause: pl.clause}
 	if pl.shift >= 0 {
 		s.Shift = c.shifts[pl.shift].name
