@@ -386,3 +386,106 @@ func TestPolygonDistanceBound(t *testing.T) {
 		}
 	}
 }
+
+// TestPolygonInvariance: winding order, the starting vertex, a repeated closing vertex
+// and the order of zones in the set do not change a judgement.
+func TestPolygonInvariance(t *testing.T) {
+	base := polygon1000().Polygons[0].Outer[:0:0]
+	for i, p := range polygon1000().Polygons[0].Outer {
+		if i%7 == 0 {
+			base = append(base, p)
+		}
+	}
+	hole := square(52.515, 13.40, 52.525, 13.41)
+	variants := map[string]geofence.Polygon{
+		"base":     {Outer: base, Holes: []geofence.Ring{hole}},
+		"reversed": {Outer: reversed(base), Holes: []geofence.Ring{reversed(hole)}},
+		"rotated":  {Outer: append(slices.Clone(base[40:]), base[:40]...), Holes: []geofence.Ring{append(slices.Clone(hole[2:]), hole[:2]...)}},
+		"closed":   {Outer: append(slices.Clone(base), base[0]), Holes: []geofence.Ring{append(slices.Clone(hole), hole[0])}},
+	}
+	sets := map[string]*geofence.ZoneSet{}
+	for name, poly := range variants {
+		s, err := geofence.NewZoneSet([]geofence.Zone{
+			geofence.NewCircleZone("C", geofence.Point{Lat: 52.50, Lon: 13.38}, 400),
+			geofence.NewPolygonZone("P", poly),
+		})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		sets[name] = s
+	}
+	swapped, err := geofence.NewZoneSet([]geofence.Zone{
+		geofence.NewPolygonZone("P", variants["base"]),
+		geofence.NewCircleZone("C", geofence.Point{Lat: 52.50, Lon: 13.38}, 400),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets["swapped"] = swapped
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 300 {
+		p := geofence.Point{Lat: 52.52 + 0.06*(r.Float64()-0.5), Lon: 13.405 + 0.1*(r.Float64()-0.5)}
+		acc := 80 * r.Float64()
+		want := sets["base"].Judge(p, acc)
+		for name, s := range sets {
+			got := s.Judge(p, acc)
+			if got.Verdict != want.Verdict || got.Zone != want.Zone || math.Abs(got.Distance-want.Distance) > 1e-6 {
+				t.Fatalf("%s: Judge(%v, %v) = %+v, base gives %+v", name, p, acc, got, want)
+			}
+		}
+	}
+}
+
+func reversed(r geofence.Ring) geofence.Ring {
+	out := slices.Clone(r)
+	slices.Reverse(out)
+	return out
+}
+
+// TestAntimeridianInvariance: the ellipsoid is symmetric about its axis, so moving a
+// polygon and the fixes by the same longitude, here onto the antimeridian, must not
+// change any judgement.
+func TestAntimeridianInvariance(t *testing.T) {
+	shift := func(p geofence.Point, d float64) geofence.Point {
+		lon := p.Lon + d
+		if lon >= 180 {
+			lon -= 360
+		}
+		return geofence.Point{Lat: p.Lat, Lon: lon}
+	}
+	const d = 180 - 13.405 // centre of polygon1000 onto 180°
+	var ring geofence.Ring
+	for i, p := range polygon1000().Polygons[0].Outer {
+		if i%5 == 0 {
+			ring = append(ring, p)
+		}
+	}
+	moved := make(geofence.Ring, len(ring))
+	for i, p := range ring {
+		moved[i] = shift(p, d)
+	}
+	home, err := geofence.NewZoneSet([]geofence.Zone{geofence.NewPolygonZone("P", geofence.Polygon{Outer: ring})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	away, err := geofence.NewZoneSet([]geofence.Zone{geofence.NewPolygonZone("P", geofence.Polygon{Outer: moved})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	sides := 0
+	for range 400 {
+		p := geofence.Point{Lat: 52.52 + 0.06*(r.Float64()-0.5), Lon: 13.405 + 0.1*(r.Float64()-0.5)}
+		q := shift(p, d)
+		if q.Lon < 0 {
+			sides++
+		}
+		a, b := home.Judge(p, 30), away.Judge(q, 30)
+		if a.Verdict != b.Verdict || math.Abs(a.Distance-b.Distance) > 1e-4 {
+			t.Fatalf("%v: %+v; moved to %v: %+v", p, a, q, b)
+		}
+	}
+	if sides < 100 || sides > 300 {
+		t.Errorf("%d of 400 fixes past the antimeridian (negative longitude); the test does not straddle it", sides)
+	}
+}
