@@ -1,0 +1,333 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// commitReq is one caller's AppendBatch (or an import) waiting for the committer.
+type commitReq struct {
+	reqs    []prepared
+	results []BatchResult
+	events  int      // number of events in reqs that are not skipped
+	imports [][]byte // for importStored: stored envelopes to write as they are
+	err     error    // set when the whole group failed (nothing committed)
+	done    chan struct{}
+}
+
+// prepared is an AppendRequest after validation.
+type prepared struct {
+	skip    bool // validation failed; result already set
+	stream  string
+	expect  Expected
+	events  []Proposed
+	digests []Hash
+	chosen  []bool // ID chosen by the ledger: no need to look it up
+}
+
+// idEntry is a decoded ID-index value.
+type idEntry struct {
+	seq    uint64
+	digest Hash
+}
+
+// committer is the state owned by the single committer goroutine.
+type committer struct {
+	seq     uint64            // last committed seq
+	hash    Hash              // its Hash
+	nanos   int64             // its RecordedAt
+	streams map[string]uint64 // stream heads known so far (loaded lazily)
+	tree    treeHook
+
+	// Per-group scratch, reset for every group.
+	batch      *pebble.Batch
+	ids        map[ID]idEntry
+	newStreams map[string]uint64
+	staged     map[uint64]*Event // events staged in this group by seq (for duplicate results)
+	leaves     []Hash
+	buf        []byte
+}
+
+func (c *committer) run(l *Ledger) {
+	defer close(l.done)
+	c.ids = make(map[ID]idEntry)
+	c.newStreams = make(map[string]uint64)
+	c.staged = make(map[uint64]*Event)
+	var group []*commitReq
+	var next *commitReq // an import found while draining: it commits in a group of its own
+	for {
+		first := next
+		next = nil
+		if first == nil {
+			select {
+			case first = <-l.queue:
+			case <-l.stop:
+				return
+			}
+		}
+		group = append(group[:0], first)
+		n := first.events
+	drain:
+		for first.imports == nil && n < l.opts.MaxGroupEvents {
+			select {
+			case r := <-l.queue:
+				if r.imports != nil {
+					next = r
+					break drain
+				}
+				group = append(group, r)
+				n += r.events
+			default:
+				break drain
+			}
+		}
+		c.commit(l, group)
+	}
+}
+
+// commit stages every request of the group into one batch, writes it with one sync and
+// then acknowledges. A failed write fails every request in the group.
+func (c *committer) commit(l *Ledger, group []*commitReq) {
+	c.batch = l.db.NewBatch()
+	defer func() {
+		c.batch.Close()
+		c.batch = nil
+		clear(c.ids)
+		clear(c.newStreams)
+		clear(c.staged)
+		c.leaves = c.leaves[:0]
+	}()
+	nanos := c.nanos
+	if now := l.opts.Now(); nanosRange(now) && now.UnixNano() > nanos {
+		nanos = now.UnixNano()
+	}
+	g := groupState{seq: c.seq, hash: c.hash, nanos: nanos}
+	var err error
+	for _, cr := range group {
+		if cr.imports != nil {
+			if cr.err = c.stageImport(l, &g, cr.imports); cr.err != nil {
+				err = cr.err
+				break
+			}
+			continue
+		}
+		for i := range cr.reqs {
+			if cr.reqs[i].skip {
+				continue
+			}
+			cr.results[i].Result, cr.results[i].Err = c.stage(l, &g, &cr.reqs[i])
+			if cr.results[i].Err != nil && !isRequestError(cr.results[i].Err) {
+				err = cr.results[i].Err
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	var th TreeHead
+	if err == nil && g.seq > c.seq {
+		err = c.batch.Set(timeKey(g.nanos, g.seq), nil, nil)
+		staged := false
+		if err == nil && c.tree != nil {
+			th, err = c.tree.stage(c.batch, c.leaves)
+			staged = err == nil
+		}
+		if err == nil {
+			opt := pebble.Sync
+			if l.opts.NoSync {
+				opt = pebble.NoSync
+			}
+			err = c.batch.Commit(opt)
+		}
+		if err != nil && staged {
+			c.tree.abort()
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("ledger: commit: %w", err)
+		l.opts.Logger.Error("commit failed", "err", err, "requests", len(group))
+		for _, cr := range group {
+			cr.err = err
+			close(cr.done)
+		}
+		return
+	}
+	if g.seq > c.seq {
+		if c.tree != nil {
+			c.tree.committed(th)
+		}
+		c.seq, c.hash, c.nanos = g.seq, g.hash, g.nanos
+		for s, v := range c.newStreams {
+			c.streams[s] = v
+		}
+		l.publish(g.seq, time.Unix(0, g.nanos).UTC())
+	}
+	for _, cr := range group {
+		close(cr.done)
+	}
+}
+
+// isRequestError reports whether err is one request's logical failure (the group goes on).
+func isRequestError(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrDuplicateID) ||
+		errors.Is(err, ErrPartialDuplicate) || errors.Is(err, ErrInvalid)
+}
+
+// groupState is the chain position while a group is being staged.
+type groupState struct {
+	seq   uint64
+	hash  Hash
+	nanos int64
+}
+
+// lookupID finds id in this group or in the ID index.
+func (c *committer) lookupID(l *Ledger, id ID) (idEntry, bool, error) {
+	if e, ok := c.ids[id]; ok {
+		return e, true, nil
+	}
+	v, closer, err := l.db.Get(idKey(id))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return idEntry{}, false, nil
+	}
+	if err != nil {
+		return idEntry{}, false, err
+	}
+	defer closer.Close()
+	if len(v) != 8+32 {
+		return idEntry{}, false, &CorruptError{Reason: fmt.Sprintf("ID index entry for %v has %d bytes", id, len(v))}
+	}
+	var e idEntry
+	e.seq = binary.BigEndian.Uint64(v)
+	copy(e.digest[:], v[8:])
+	return e, true, nil
+}
+
+// streamHead returns the stream's version as of the group staged so far.
+func (c *committer) streamHead(l *Ledger, stream string) (uint64, error) {
+	if v, ok := c.newStreams[stream]; ok {
+		return v, nil
+	}
+	if v, ok := c.streams[stream]; ok {
+		return v, nil
+	}
+	v, err := l.storedStreamVersion(stream, c.seq)
+	if err != nil {
+		return 0, err
+	}
+	c.streams[stream] = v
+	return v, nil
+}
+
+// stage checks one request and adds its events to the batch.
+func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, error) {
+	// Idempotency first: a retry of a committed append is answered even though the
+	// stream has moved on.
+	found := 0
+	var existing []idEntry
+	for i := range p.events {
+		if p.chosen[i] {
+			continue
+		}
+		e, ok, err := c.lookupID(l, p.events[i].ID)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if !ok {
+			continue
+		}
+		found++
+		existing = append(existing, e)
+		if e.digest != p.digests[i] {
+			return AppendResult{}, &DuplicateIDError{ID: p.events[i].ID, Seq: e.seq}
+		}
+	}
+	if found == len(p.events) {
+		return c.duplicateResult(l, existing)
+	}
+	if found > 0 {
+		return AppendResult{}, fmt.Errorf("%w: %d of %d event IDs exist (stream %q)", ErrPartialDuplicate, found, len(p.events), p.stream)
+	}
+	cur, err := c.streamHead(l, p.stream)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	if want, ok := p.expect.Version(); ok && want != cur {
+		return AppendResult{}, &ConflictError{Stream: p.stream, Expected: p.expect, Actual: cur}
+	}
+	res := AppendResult{FirstSeq: g.seq + 1, Events: make([]Event, len(p.events))}
+	recorded := time.Unix(0, g.nanos).UTC()
+	for i := range p.events {
+		pe := &p.events[i]
+		e := &res.Events[i]
+		*e = Event{
+			Seq:        g.seq + 1,
+			ID:         pe.ID,
+			Stream:     p.stream,
+			Version:    cur + 1,
+			Type:       pe.Type,
+			Schema:     pe.Schema,
+			OccurredAt: pe.OccurredAt.UTC(),
+			RecordedAt: recorded,
+			Actor:      pe.Actor,
+			Data:       pe.Data,
+			PrevHash:   g.hash,
+		}
+		if err := c.put(g, e, p.digests[i]); err != nil {
+			return AppendResult{}, err
+		}
+		cur++
+	}
+	c.newStreams[p.stream] = cur
+	res.LastSeq, res.Version = g.seq, cur
+	return res, nil
+}
+
+// put seals e (computing its Hash), writes the event, ID index and stream index keys to
+// the batch and advances the group state. e.Seq and e.PrevHash must follow g.
+func (c *committer) put(g *groupState, e *Event, digest Hash) error {
+	c.buf = sealEvent(c.buf[:0], e)
+	if err := c.batch.Set(eventKey(e.Seq), c.buf, nil); err != nil {
+		return err
+	}
+	if c.tree != nil {
+		c.leaves = append(c.leaves, leafHasher(c.buf))
+	}
+	var iv [8 + 32]byte
+	binary.BigEndian.PutUint64(iv[:], e.Seq)
+	copy(iv[8:], digest[:])
+	if err := c.batch.Set(idKey(e.ID), iv[:], nil); err != nil {
+		return err
+	}
+	if err := c.batch.Set(streamKey(e.Stream, e.Version), binary.BigEndian.AppendUint64(nil, e.Seq), nil); err != nil {
+		return err
+	}
+	c.ids[e.ID] = idEntry{seq: e.Seq, digest: digest}
+	c.staged[e.Seq] = e
+	g.seq, g.hash = e.Seq, e.Hash
+	return nil
+}
+
+// duplicateResult answers an append whose events all exist with identical content.
+func (c *committer) duplicateResult(l *Ledger, existing []idEntry) (AppendResult, error) {
+	res := AppendResult{Duplicate: true, Events: make([]Event, len(existing))}
+	for i, x := range existing {
+		if e, ok := c.staged[x.seq]; ok {
+			res.Events[i] = *e
+			continue
+		}
+		e, err := l.readStoredEvent(x.seq)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		res.Events[i] = e
+	}
+	res.FirstSeq = res.Events[0].Seq
+	res.LastSeq = res.Events[len(res.Events)-1].Seq
+	res.Version = res.Events[len(res.Events)-1].Version
+	return res, nil
+}

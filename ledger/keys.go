@@ -1,0 +1,102 @@
+package ledger
+
+import "encoding/binary"
+
+// Key layout. Every key starts with one prefix byte; integers in keys are big-endian
+// so that Pebble's bytewise order is numeric order. Prefix bytes are persisted: never
+// reuse or renumber one (new data gets a new byte).
+//
+//	'e' seq(8)                      → stored envelope bytes (see encodeEvent)
+//	'i' id(16)                      → seq(8) || content digest(32)  (the ID index)
+//	's' stream 0x00 version(8)      → seq(8)  (the stream index; its last key is the stream head)
+//	'r' recordedAt(8) lastSeq(8)    → empty   (one key per commit group: the recorded-time index)
+//	't' index(8)                    → Hash    (reserved for the Merkle tree, see tree.go:
+//	                                           tlog stored-hash index → 32-byte hash)
+//	'x' subject                     → secret value (side data, not part of the log)
+//	'm' name                        → metadata (format version)
+//
+// recordedAt in keys is unix nanoseconds with the sign bit flipped (orderedInt64), so that
+// times before 1970 still sort first.
+const (
+	prefixEvent  byte = 'e'
+	prefixID     byte = 'i'
+	prefixStream byte = 's'
+	prefixTime   byte = 'r'
+	prefixTree   byte = 't'
+	prefixSecret byte = 'x'
+	prefixMeta   byte = 'm'
+)
+
+// metaFormat is the key holding the on-disk format version.
+var metaFormat = []byte{prefixMeta, 'f', 'o', 'r', 'm', 'a', 't'}
+
+// formatVersion is the current on-disk format. Bumped only with a migration.
+const formatVersion = 1
+
+func eventKey(seq uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixEvent
+	binary.BigEndian.PutUint64(k[1:], seq)
+	return k
+}
+
+func appendEventKey(dst []byte, seq uint64) []byte {
+	dst = append(dst, prefixEvent)
+	return binary.BigEndian.AppendUint64(dst, seq)
+}
+
+func idKey(id ID) []byte {
+	k := make([]byte, 17)
+	k[0] = prefixID
+	copy(k[1:], id[:])
+	return k
+}
+
+// streamPrefix is 's' stream 0x00; stream names never contain 0x00.
+func streamPrefix(stream string) []byte {
+	k := make([]byte, 0, len(stream)+2+8)
+	k = append(k, prefixStream)
+	k = append(k, stream...)
+	return append(k, 0)
+}
+
+func streamKey(stream string, version uint64) []byte {
+	return binary.BigEndian.AppendUint64(streamPrefix(stream), version)
+}
+
+func orderedInt64(v int64) uint64 { return uint64(v) ^ (1 << 63) }
+
+func timeKey(nanos int64, lastSeq uint64) []byte {
+	k := make([]byte, 17)
+	k[0] = prefixTime
+	binary.BigEndian.PutUint64(k[1:], orderedInt64(nanos))
+	binary.BigEndian.PutUint64(k[9:], lastSeq)
+	return k
+}
+
+// treeKey is the key of the Merkle tree's stored hash with the given tlog stored-hash
+// index. tree.go owns what is stored there.
+func treeKey(index int64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixTree
+	binary.BigEndian.PutUint64(k[1:], uint64(index))
+	return k
+}
+
+func secretKey(subject string) []byte {
+	k := make([]byte, 0, len(subject)+1)
+	k = append(k, prefixSecret)
+	return append(k, subject...)
+}
+
+// prefixEnd returns the first key after every key with the given prefix.
+func prefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		end[i]++
+		if end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,354 @@
+package ledger
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Expected is the stream version an append expects, for optimistic concurrency.
+// The zero value is Any.
+type Expected struct {
+	kind    uint8 // 0 any, 1 exact (0 meaning no stream)
+	version uint64
+}
+
+var (
+	// Any skips the version check.
+	Any = Expected{}
+	// NoStream requires that the stream has no events yet.
+	NoStream = Expected{kind: 1}
+)
+
+// ExactVersion requires the stream to be at version v (ExactVersion(0) is NoStream).
+func ExactVersion(v uint64) Expected { return Expected{kind: 1, version: v} }
+
+// Version returns the expected version and whether there is one (false for Any).
+func (e Expected) Version() (uint64, bool) { return e.version, e.kind == 1 }
+
+// String returns "any", "no stream" or "version N".
+func (e Expected) String() string {
+	switch {
+	case e.kind == 0:
+		return "any"
+	case e.version == 0:
+		return "no stream"
+	default:
+		return fmt.Sprintf("version %d", e.version)
+	}
+}
+
+// AppendResult describes a committed (or, with Duplicate, a previously committed) append.
+type AppendResult struct {
+	FirstSeq, LastSeq uint64 // positions of the events (the original ones when Duplicate)
+	Version           uint64 // stream version of the last event
+	Duplicate         bool   // every event existed already with identical content; nothing written
+	Events            []Event
+}
+
+// AppendRequest is one independent append in AppendBatch.
+type AppendRequest struct {
+	Stream string
+	Expect Expected
+	Events []Proposed
+}
+
+// BatchResult is the outcome of one AppendRequest.
+type BatchResult struct {
+	Result AppendResult
+	Err    error
+}
+
+// Ledger is an open event log. Its methods are safe for concurrent use.
+type Ledger struct {
+	opts *Options
+	db   *pebble.DB
+
+	queue chan *commitReq
+	stop  chan struct{} // closed by Close after the last appender left: the committer exits
+	done  chan struct{} // closed by the committer when it exits
+
+	// Lifecycle: every operation enters (fails with ErrClosed once closed) and leaves;
+	// Close waits for active operations to leave.
+	mu      sync.Mutex
+	closed  bool
+	active  int
+	idle    *sync.Cond
+	closing chan struct{} // closed when Close starts: wakes subscribers
+
+	randMu sync.Mutex // guards opts.Rand
+
+	// Published head: the last committed (and, unless NoSync, synced) event.
+	headMu sync.RWMutex
+	head   uint64
+	headAt time.Time
+	notify chan struct{} // closed and replaced after every commit
+
+	c committer // owned by the committer goroutine
+}
+
+// Open opens (creating if needed) the ledger in dir.
+func Open(dir string, opts *Options) (*Ledger, error) {
+	o := *opts.EnsureDefaults() // copy: the caller's struct is not kept
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	db, err := pebble.Open(dir, o.pebbleOptions())
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open %s: %w", dir, err)
+	}
+	l := &Ledger{
+		opts:    &o,
+		db:      db,
+		queue:   make(chan *commitReq, 1024),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		closing: make(chan struct{}),
+		notify:  make(chan struct{}),
+	}
+	l.idle = sync.NewCond(&l.mu)
+	if err := l.recover(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: open %s: %w", dir, err)
+	}
+	go l.c.run(l)
+	return l, nil
+}
+
+// recover reads the format version and the head; stream heads are loaded lazily.
+func (l *Ledger) recover() error {
+	v, closer, err := l.db.Get(metaFormat)
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+		if err := l.db.Set(metaFormat, binary.BigEndian.AppendUint32(nil, formatVersion), pebble.Sync); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		f := uint32(0)
+		if len(v) == 4 {
+			f = binary.BigEndian.Uint32(v)
+		}
+		closer.Close()
+		if f != formatVersion {
+			return fmt.Errorf("%w: on-disk format %d, this build reads %d", ErrCorrupt, f, formatVersion)
+		}
+	}
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixEvent}, UpperBound: []byte{prefixEvent + 1}})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	l.c.streams = make(map[string]uint64)
+	if it.Last() {
+		var e Event
+		if err := decodeEvent(it.Value(), &e, false); err != nil {
+			return &CorruptError{Seq: binary.BigEndian.Uint64(it.Key()[1:]), Reason: err.Error()}
+		}
+		if got := binary.BigEndian.Uint64(it.Key()[1:]); got != e.Seq {
+			return &CorruptError{Seq: got, Reason: fmt.Sprintf("key says seq %d, envelope says %d", got, e.Seq)}
+		}
+		l.head, l.headAt = e.Seq, e.RecordedAt
+		l.c.seq, l.c.hash, l.c.nanos = e.Seq, e.Hash, e.RecordedAt.UnixNano()
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	return l.c.openTree(l)
+}
+
+// Close waits for in-flight operations, stops the committer and closes the database.
+// Subscribers return ErrClosed. Calling Close twice returns ErrClosed.
+func (l *Ledger) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.closed = true
+	close(l.closing)
+	for l.active > 0 {
+		l.idle.Wait()
+	}
+	l.mu.Unlock()
+	close(l.stop)
+	<-l.done
+	if err := l.db.Close(); err != nil {
+		return fmt.Errorf("ledger: close: %w", err)
+	}
+	return nil
+}
+
+func (l *Ledger) enter() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	l.active++
+	return nil
+}
+
+func (l *Ledger) leave() {
+	l.mu.Lock()
+	l.active--
+	if l.active == 0 {
+		l.idle.Broadcast()
+	}
+	l.mu.Unlock()
+}
+
+// Head returns the last committed sequence number and its RecordedAt (0 and the zero
+// time for an empty ledger).
+func (l *Ledger) Head() (seq uint64, at time.Time) {
+	l.headMu.RLock()
+	defer l.headMu.RUnlock()
+	return l.head, l.headAt
+}
+
+// publish makes a commit visible to readers and wakes subscribers.
+func (l *Ledger) publish(seq uint64, at time.Time) {
+	l.headMu.Lock()
+	l.head, l.headAt = seq, at
+	close(l.notify)
+	l.notify = make(chan struct{})
+	l.headMu.Unlock()
+}
+
+func (l *Ledger) headAndNotify() (uint64, chan struct{}) {
+	l.headMu.RLock()
+	defer l.headMu.RUnlock()
+	return l.head, l.notify
+}
+
+// Append appends events to one stream atomically (all or none) after checking expect.
+//
+// It is idempotent by event ID: if every event's ID exists with identical content (the
+// stream and every Proposed field), it returns the original positions with
+// Duplicate=true and writes nothing. An ID that exists with other content gives a
+// *DuplicateIDError; some but not all IDs existing gives ErrPartialDuplicate; a version
+// mismatch gives a *ConflictError. Bad input gives ErrInvalid and writes nothing.
+//
+// Append returns after the events are committed and synced (unless Options.NoSync). If
+// ctx ends while the append is queued or committing, Append returns ctx.Err() and the
+// events may or may not be committed; retrying with the same IDs is safe.
+func (l *Ledger) Append(ctx context.Context, stream string, expect Expected, evs ...Proposed) (AppendResult, error) {
+	res, err := l.AppendBatch(ctx, []AppendRequest{{Stream: stream, Expect: expect, Events: evs}})
+	if err != nil {
+		return AppendResult{}, err
+	}
+	return res[0].Result, res[0].Err
+}
+
+// AppendBatch commits many independent appends (to different or the same streams, in
+// order) in one batch with one fsync; each gets its own result or error, and one
+// failing request never fails the others. The returned error is for the batch as a
+// whole (closed ledger, context, a failed write), in which case nothing is known to be
+// committed.
+func (l *Ledger) AppendBatch(ctx context.Context, reqs []AppendRequest) ([]BatchResult, error) {
+	if err := l.enter(); err != nil {
+		return nil, err
+	}
+	defer l.leave()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cr := &commitReq{
+		reqs:    make([]prepared, len(reqs)),
+		results: make([]BatchResult, len(reqs)),
+		done:    make(chan struct{}),
+	}
+	for i := range reqs {
+		if err := l.prepare(&reqs[i], &cr.reqs[i]); err != nil {
+			cr.results[i].Err = err
+			cr.reqs[i].skip = true
+			continue
+		}
+		cr.events += len(reqs[i].Events)
+	}
+	select {
+	case l.queue <- cr:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case <-cr.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if cr.err != nil {
+		return nil, cr.err
+	}
+	return cr.results, nil
+}
+
+// prepare validates a request and computes what the committer needs but can be done
+// concurrently: chosen IDs and content digests.
+func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
+	if err := validStream(r.Stream); err != nil {
+		return err
+	}
+	if len(r.Events) == 0 {
+		return fmt.Errorf("%w: append to %q with no events", ErrInvalid, r.Stream)
+	}
+	p.stream = r.Stream
+	p.expect = r.Expect
+	p.events = make([]Proposed, len(r.Events))
+	p.digests = make([]Hash, len(r.Events))
+	p.chosen = make([]bool, len(r.Events))
+	copy(p.events, r.Events)
+	for i := range p.events {
+		ev := &p.events[i]
+		if err := ev.validate(); err != nil {
+			return fmt.Errorf("event %d of %d: %w", i+1, len(p.events), err)
+		}
+		if ev.ID.IsZero() {
+			l.randMu.Lock()
+			id, err := NewID(l.opts.Rand)
+			l.randMu.Unlock()
+			if err != nil {
+				return err
+			}
+			ev.ID = id
+			p.chosen[i] = true
+		}
+		for j := 0; j < i; j++ {
+			if p.events[j].ID == ev.ID {
+				return fmt.Errorf("%w: event ID %v appears twice in one append", ErrInvalid, ev.ID)
+			}
+		}
+		p.digests[i] = contentDigest(r.Stream, ev)
+	}
+	return nil
+}
+
+// readStoredEvent reads and decodes the event at seq (no bound).
+func (l *Ledger) readStoredEvent(seq uint64) (Event, error) {
+	v, closer, err := l.db.Get(eventKey(seq))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return Event{}, fmt.Errorf("seq %d: %w", seq, ErrNotFound)
+	}
+	if err != nil {
+		return Event{}, err
+	}
+	defer closer.Close()
+	var e Event
+	if err := decodeEvent(v, &e, false); err != nil {
+		return Event{}, &CorruptError{Seq: seq, Reason: err.Error()}
+	}
+	e.Data = bytes.Clone(e.Data)
+	if e.Seq != seq {
+		return Event{}, &CorruptError{Seq: seq, Reason: fmt.Sprintf("envelope says seq %d", e.Seq)}
+	}
+	return e, nil
+}
+
+var _ io.Closer = (*Ledger)(nil)
