@@ -10,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/punchledger/punchledger/attendance"
+	"github.com/punchledger/punchledger/geofence"
 	"github.com/punchledger/punchledger/ledger"
 	"github.com/punchledger/punchledger/rules"
 )
@@ -153,3 +154,7 @@ func punchAt(id ledger.ID, kind rules.PunchKind, t time.Time) attendance.PunchIn
 		Location: &attendance.Location{Lat: 52.520143, Lon: 13.405127, Accuracy: 10, Provider: "gps"},
 	}
 }
+
+func pt(lat, lon float64) geofence.Point { return geofence.Point{Lat: lat, Lon: lon} }
+
+var serviceMethodsTakingActor = attendance.ServiceMethodsTakingActor

@@ -1,0 +1,23 @@
+package attendance
+
+// Test hooks for the black-box tests.
+
+import (
+	"reflect"
+	"strings"
+)
+
+// ServiceMethodsTakingActor lists the exported methods of *Service whose second
+// parameter is an Actor (the commands and authorized reads).
+func ServiceMethodsTakingActor() []string {
+	t := reflect.TypeFor[*Service]()
+	actor := reflect.TypeFor[Actor]()
+	var out []string
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		if m.Type.NumIn() >= 3 && m.Type.In(2) == actor && !strings.HasPrefix(m.Name, "x") {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
