@@ -130,7 +130,7 @@ func ExamplePolicy_AttendanceDate() {
 		{From: rules.MustDate("2026-03-09"), To: rules.MustDate("2026-03-13"), Shift: "night"},
 	}}
 	for _, at := range []time.Time{
-		time.Date(2026, 3, 10, 5, 55, 0, 0, ny), // the end of Monday's night shift
+		time.Date(2026, 3, 10, 5, 55, 0, 0, ny),  // the end of Monday's night shift
 		time.Date(2026, 3, 10, 21, 30, 0, 0, ny), // early for Tuesday's night shift
 		time.Date(2026, 3, 10, 12, 0, 0, 0, ny),  // between the windows
 	} {
