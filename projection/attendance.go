@@ -48,14 +48,12 @@ type Attendance struct {
 	dueLoaded bool
 	nextDue   int64 // 0: none
 
-	dirty  map[dayKey]dirtyDay
-	closed *[]closedRec // closed pay periods (per batch)
+	dirty  map[string]map[string]dirtyDay // employee → date → pending evaluation
+	closed *[]closedRec                   // closed pay periods (per batch)
 
 	// Decoded policies by policy ID and version; immutable once published.
 	decoded map[string]*rules.Policy
 }
-
-type dayKey struct{ emp, date string }
 
 type dirtyDay struct {
 	asOf int64  // RecordedAt of the last event that affected the day
@@ -88,7 +86,7 @@ func (a *Attendance) reset() {
 	a.nextDue = 0
 	a.closed = nil
 	if a.dirty == nil {
-		a.dirty = map[dayKey]dirtyDay{}
+		a.dirty = map[string]map[string]dirtyDay{}
 	}
 }
 
@@ -380,27 +378,51 @@ func (a *Attendance) policyPublished(w Writer, ev *ledger.Event, p *attendance.P
 	return nil
 }
 
-// dirtyDaysFrom marks every evaluated day of emp on or after from ("" all) for
-// re-evaluation.
+// dirtyDaysFrom marks every day of emp on or after from ("" all) that is evaluated or
+// pending evaluation for re-evaluation.
 func (a *Attendance) dirtyDaysFrom(w Writer, emp, from string, ev *ledger.Event) error {
+	return a.touchDays(w, emp, from, "", ev.RecordedAt.UnixNano(), ev.Seq)
+}
+
+// touchDays marks the days of emp in [from, to) ("" open) that are evaluated (have a
+// row) or pending evaluation in this batch, as affected by an event at asOf/seq. Both
+// kinds must be treated alike, or the result would depend on where batches end.
+func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq uint64) error {
 	prefix := []byte("d/" + emp + "/")
 	lo := append(slices.Clip(prefix), from...)
-	return w.Scan(lo, PrefixEnd(prefix), func(k, _ []byte) error {
-		a.markDirty(emp, string(k[len(prefix):]), ev.RecordedAt.UnixNano(), ev.Seq)
+	hi := PrefixEnd(prefix)
+	if to != "" {
+		hi = append(slices.Clip(prefix), to...)
+	}
+	var dates []string
+	for d := range a.dirty[emp] {
+		if d >= from && (to == "" || d < to) {
+			dates = append(dates, d)
+		}
+	}
+	for _, d := range dates {
+		a.markDirty(emp, d, asOf, seq)
+	}
+	return w.Scan(lo, hi, func(k, _ []byte) error {
+		a.markDirty(emp, string(k[len(prefix):]), asOf, seq)
 		return nil
 	})
 }
 
 func (a *Attendance) markDirty(emp, date string, asOf int64, seq uint64) {
-	k := dayKey{emp, date}
-	d := a.dirty[k]
+	m := a.dirty[emp]
+	if m == nil {
+		m = map[string]dirtyDay{}
+		a.dirty[emp] = m
+	}
+	d := m[date]
 	if asOf > d.asOf {
 		d.asOf = asOf
 	}
 	if seq > d.seq {
 		d.seq = seq
 	}
-	a.dirty[k] = d
+	m[date] = d
 }
 
 // --- roster and leave ---
@@ -447,7 +469,7 @@ func (a *Attendance) shiftAssigned(w Writer, ev *ledger.Event, emp string, p *at
 }
 
 func (a *Attendance) hasDay(r Reader, emp, date string) bool {
-	if _, ok := a.dirty[dayKey{emp, date}]; ok {
+	if _, ok := a.dirty[emp][date]; ok {
 		return true
 	}
 	_, err := r.Get(keyDay(emp, date))

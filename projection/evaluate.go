@@ -176,25 +176,33 @@ func (a *Attendance) Flush(w Writer) error {
 // feeds the later days of its workweek).
 func (a *Attendance) evaluateDirty(w Writer) error {
 	for len(a.dirty) > 0 {
-		keys := make([]dayKey, 0, len(a.dirty))
-		for k := range a.dirty {
-			keys = append(keys, k)
+		emps := make([]string, 0, len(a.dirty))
+		for e := range a.dirty {
+			emps = append(emps, e)
 		}
-		slices.SortFunc(keys, func(x, y dayKey) int {
-			if c := strings.Compare(x.emp, y.emp); c != 0 {
-				return c
+		slices.Sort(emps)
+		for _, emp := range emps {
+			for len(a.dirty[emp]) > 0 {
+				m := a.dirty[emp]
+				dates := make([]string, 0, len(m))
+				for d := range m {
+					dates = append(dates, d)
+				}
+				slices.Sort(dates)
+				// Evaluate in date order; a day may touch later days of its week,
+				// which are then picked up in this pass or the next.
+				for _, date := range dates {
+					d, ok := m[date]
+					if !ok {
+						continue
+					}
+					delete(m, date)
+					if err := a.evaluateDay(w, emp, date, d); err != nil {
+						return fmt.Errorf("evaluate %s %s: %w", emp, date, err)
+					}
+				}
 			}
-			return strings.Compare(x.date, y.date)
-		})
-		for _, k := range keys {
-			d, ok := a.dirty[k]
-			if !ok {
-				continue
-			}
-			delete(a.dirty, k)
-			if err := a.evaluateDay(w, k.emp, k.date, d); err != nil {
-				return fmt.Errorf("evaluate %s %s: %w", k.emp, k.date, err)
-			}
+			delete(a.dirty, emp)
 		}
 	}
 	return nil
@@ -316,10 +324,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if weekly && (old == nil || old.Figures.Regular != row.Figures.Regular || (old.Worked > 0) != (row.Worked > 0)) {
 		// The later days of the workweek depend on this one.
 		we := pv.policy.WeekStartOf(day).AddDays(7)
-		if err := w.Scan(keyDay(emp, day.AddDays(1).String()), keyDay(emp, we.String()), func(k, _ []byte) error {
-			a.markDirty(emp, string(k[len("d/"+emp+"/"):]), dd.asOf, dd.seq)
-			return nil
-		}); err != nil {
+		if err := a.touchDays(w, emp, day.AddDays(1).String(), we.String(), dd.asOf, dd.seq); err != nil {
 			return err
 		}
 	}

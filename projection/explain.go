@@ -21,8 +21,8 @@ type Explanation struct {
 	PolicyVersion int64            `json:"policy_version"`
 	Policy        EventRef         `json:"policy_event"`
 	Events        []ExplainedEvent `json:"events"` // by seq
-	// Booked is the payroll period the day's figures are booked in, and the
-	// adjustments made for it after its period closed.
+	// BookedIn is the payroll period the day belongs to; Adjustments the line for it
+	// in a later period when it changed after its period closed.
 	BookedIn    string          `json:"booked_in,omitempty"`
 	Adjustments []AdjustmentRow `json:"adjustments,omitempty"`
 }
@@ -141,7 +141,10 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 			return nil, err
 		}
 		x.BookedIn = b.Period
-		if row, err := getPay(r, b.Period, emp); err == nil && row != nil {
+		if b.AdjPeriod == "" {
+			return x, nil
+		}
+		if row, err := getPay(r, b.AdjPeriod, emp); err == nil && row != nil {
 			for _, adj := range row.Adjustments {
 				if adj.Date == date {
 					x.Adjustments = append(x.Adjustments, adj)

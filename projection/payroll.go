@@ -21,11 +21,13 @@ type PayrollRow struct {
 	Closed      bool            `json:"closed"`
 	ClosedBy    EventRef        `json:"closed_by"` // zero while open
 	Totals      Figures         `json:"totals"`
-	Adjustments []AdjustmentRow `json:"adjustments,omitempty"` // in booking order
+	Adjustments []AdjustmentRow `json:"adjustments,omitempty"` // one line per changed day, by date
 	Adjusted    Figures         `json:"adjusted"`              // sum of Adjustments
 }
 
-// AdjustmentRow is a change to a day of a closed period, booked in a later open one.
+// AdjustmentRow is the difference a day of a closed period makes now, compared with
+// what the closed period (and adjustments frozen since) hold for it; booked in the next
+// open period.
 type AdjustmentRow struct {
 	_msgpack struct{} `msgpack:",as_array"`
 	Date     string   `json:"date"`   // the day that changed
@@ -90,29 +92,62 @@ func putPay(w Writer, row *PayrollRow) error {
 }
 
 // book brings the payroll in line with a day's new figures: into the day's period while
-// it is open, else as an adjustment in the next open period.
+// it is open; else as the day's adjustment line in the next open period, which always
+// holds the whole difference between the figures now and what closed periods hold. The
+// result depends only on the day's figures and which periods are closed, never on how
+// many evaluations led there.
 func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersion, fig Figures, seq uint64) error {
 	date := day.String()
-	var old bookedRec
+	var b bookedRec
 	v, err := w.Get(keyBooked(emp, date))
 	switch {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
 		return err
 	default:
-		if err := decode(v, &old); err != nil {
+		if err := decode(v, &b); err != nil {
 			return err
 		}
 	}
-	if old.Figures.equal(fig) {
-		return nil
-	}
-	delta := fig.add(old.Figures, -1)
 	pol := pv.rec.PolicyID
+	if b.AdjPeriod != "" {
+		d, err := rules.ParseDate(b.AdjPeriod)
+		if err != nil {
+			return err
+		}
+		if closed, err := a.isClosed(w, pol, d); err != nil {
+			return err
+		} else if closed {
+			// The adjustment was frozen with its period: it is part of the base now.
+			b.Base, b.Adj, b.AdjPeriod = b.Base.add(b.Adj, 1), Figures{}, ""
+		}
+	}
 	from, to := pv.policy.PeriodOf(day)
 	closed, err := a.isClosed(w, pol, day)
 	if err != nil {
 		return err
+	}
+	if b.Period == "" {
+		b.Period = from.String()
+	}
+	if !closed {
+		if b.Base.equal(fig) {
+			return nil
+		}
+		row, err := a.payRow(w, from, to, emp)
+		if err != nil {
+			return err
+		}
+		row.Totals = row.Totals.add(fig.add(b.Base, -1), 1)
+		if err := putPay(w, row); err != nil {
+			return err
+		}
+		b.Base = fig
+		return putBooked(w, emp, date, &b)
+	}
+	want := fig.add(b.Base, -1)
+	if want.isZero() && b.AdjPeriod == "" {
+		return nil
 	}
 	target, tTo := from, to
 	for i := 0; closed && i < 1000; i++ {
@@ -121,27 +156,78 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersio
 			return err
 		}
 	}
-	row, err := getPay(w, target.String(), emp)
+	if b.AdjPeriod != "" && b.AdjPeriod != target.String() {
+		// The earlier target is open but no longer next (cannot happen while periods
+		// close in order); keep the books right by moving the line.
+		if err := a.setAdjustment(w, b.AdjPeriod, emp, date, b.Period, Figures{}, seq); err != nil {
+			return err
+		}
+	}
+	row, err := a.payRow(w, target, tTo, emp)
 	if err != nil {
 		return err
 	}
-	if row == nil {
-		row = &PayrollRow{Employee: emp, From: target.String(), To: tTo.String()}
-	}
-	if target == from {
-		row.Totals = row.Totals.add(delta, 1)
-	} else {
-		row.Adjustments = append(row.Adjustments, AdjustmentRow{Date: date, Period: from.String(), Delta: delta, Seq: seq})
-		row.Adjusted = row.Adjusted.add(delta, 1)
+	if err := setLine(row, date, b.Period, want, seq); err != nil {
+		return err
 	}
 	if err := putPay(w, row); err != nil {
 		return err
 	}
-	b, err := encode(&bookedRec{Period: target.String(), Figures: fig})
+	b.Adj, b.AdjPeriod = want, target.String()
+	if want.isZero() {
+		b.AdjPeriod = ""
+	}
+	return putBooked(w, emp, date, &b)
+}
+
+func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*PayrollRow, error) {
+	row, err := getPay(r, from.String(), emp)
+	if err != nil || row != nil {
+		return row, err
+	}
+	return &PayrollRow{Employee: emp, From: from.String(), To: to.String()}, nil
+}
+
+func (a *Attendance) setAdjustment(w Writer, period, emp, date, dayPeriod string, delta Figures, seq uint64) error {
+	row, err := getPay(w, period, emp)
+	if err != nil || row == nil {
+		return err
+	}
+	if err := setLine(row, date, dayPeriod, delta, seq); err != nil {
+		return err
+	}
+	return putPay(w, row)
+}
+
+// setLine makes date's adjustment line in row equal delta (removing it when zero),
+// keeping lines sorted by date and Adjusted their sum.
+func setLine(row *PayrollRow, date, dayPeriod string, delta Figures, seq uint64) error {
+	i, found := slices.BinarySearchFunc(row.Adjustments, date, func(x AdjustmentRow, d string) int { return cmpStr(x.Date, d) })
+	if found {
+		row.Adjusted = row.Adjusted.add(row.Adjustments[i].Delta, -1)
+		if delta.isZero() {
+			row.Adjustments = slices.Delete(row.Adjustments, i, i+1)
+		} else {
+			row.Adjustments[i] = AdjustmentRow{Date: date, Period: dayPeriod, Delta: delta, Seq: seq}
+		}
+	} else if !delta.isZero() {
+		row.Adjustments = slices.Insert(row.Adjustments, i, AdjustmentRow{Date: date, Period: dayPeriod, Delta: delta, Seq: seq})
+	}
+	if !delta.isZero() {
+		row.Adjusted = row.Adjusted.add(delta, 1)
+	}
+	if len(row.Adjustments) == 0 {
+		row.Adjustments = nil
+	}
+	return nil
+}
+
+func putBooked(w Writer, emp, date string, b *bookedRec) error {
+	v, err := encode(b)
 	if err != nil {
 		return err
 	}
-	return w.Set(keyBooked(emp, date), b)
+	return w.Set(keyBooked(emp, date), v)
 }
 
 // periodClosed freezes [From, To] for the employees of the policy (all when ""). Every

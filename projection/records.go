@@ -144,10 +144,15 @@ type closedRec struct {
 	ID       [16]byte
 }
 
+// bookedRec is how a day's figures are accounted for in payroll: Base is what its own
+// period's Totals (or, once frozen, an earlier adjustment) holds for it; Adj is the
+// adjustment line for it in AdjPeriod, a later open period.
 type bookedRec struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Period   string   // from-date of the period the figures were booked in
-	Figures  Figures
+	_msgpack  struct{} `msgpack:",as_array"`
+	Period    string   // from-date of the day's own period
+	Base      Figures
+	AdjPeriod string // "" for none
+	Adj       Figures
 }
 
 func encode(v any) ([]byte, error) { return msgpack.Marshal(v) }
