@@ -91,7 +91,8 @@ func prepare(z Zone) (prepZone, error) {
 	pz := prepZone{name: z.Name}
 	if c := z.Circle; c != nil {
 		if err := c.Center.Validate(); err != nil {
-			return prepZone{}, zerr("circle.center", err.(*PointError).Field+" "+err.(*PointError).Reason, err)
+			pe := err.(*PointError)
+			return prepZone{}, zerr("circle.center."+pe.Field, pe.Reason, err)
 		}
 		if math.IsNaN(c.Radius) || c.Radius <= 0 || c.Radius > MaxRadius {
 			return prepZone{}, zerr("circle.radius_m", fmt.Sprintf("%v not in (0, %d]", c.Radius, MaxRadius), nil)
@@ -117,9 +118,10 @@ func prepare(z Zone) (prepZone, error) {
 		pz.parts = append(pz.parts, pp)
 		pz.box = pz.box.union(latLonBox(pp.minLat, pp.maxLat, pp.minLon, pp.maxLon))
 	}
-	// A point's distance to the boundary is at most the distance to any boundary point,
-	// which lies in the box; a geodesic that short exceeds its chord by far less than 1%.
-	pz.depth = pz.box.diagonal()*1.01 + 1
+	// A point's distance to the boundary is at most the geodesic to any boundary point,
+	// which lies in the box, and a geodesic is less than 1.6 times its chord (π/2 on a
+	// sphere, for antipodes).
+	pz.depth = pz.box.diagonal()*1.6 + 1
 	return pz, nil
 }
 
