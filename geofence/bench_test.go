@@ -103,3 +103,15 @@ func BenchmarkContainsPolygon1000(b *testing.B) {
 		dst = set.Containing(dst[:0], pts[i%len(pts)])
 	}
 }
+
+// BenchmarkDistance is one Vincenty inverse solution for pairs up to ~1,000 km apart.
+func BenchmarkDistance(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	pts := make([]geofence.Point, 1024)
+	for i := range pts {
+		pts[i] = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
+	}
+	for i := 0; b.Loop(); i++ {
+		geofence.Distance(pts[i%len(pts)], pts[(i+1)%len(pts)])
+	}
+}

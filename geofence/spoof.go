@@ -30,7 +30,7 @@ const (
 type Signal struct {
 	Code    string   // one of the Code constants
 	Detail  string   // a sentence for people
-	Figures []Figure // the measurements, in a fixed order per code
+	Figures []Figure // the measurements, in a fixed order per code; always finite
 }
 
 // Figure is one named measurement of a Signal.
@@ -141,7 +141,8 @@ func accuracySignals(f Fix, lim SpoofLimits) []Signal {
 	acc := []Figure{{Name: "accuracy", Value: f.Accuracy, Unit: "m"}}
 	switch {
 	case math.IsNaN(f.Accuracy) || math.IsInf(f.Accuracy, 0):
-		out = append(out, Signal{Code: CodeImplausibleAccuracy, Detail: "accuracy is not a finite number", Figures: acc})
+		// No figure: NaN and infinities do not survive JSON.
+		out = append(out, Signal{Code: CodeImplausibleAccuracy, Detail: fmt.Sprintf("accuracy %v is not a finite number", f.Accuracy)})
 	case f.Accuracy <= 0:
 		out = append(out, Signal{Code: CodeImplausibleAccuracy, Detail: fmt.Sprintf("accuracy %v m is not positive", f.Accuracy), Figures: acc})
 	case lim.MinAccuracy > 0 && f.Accuracy < lim.MinAccuracy:
