@@ -60,6 +60,7 @@ const (
 	ReasonPendingSync     = "pending_sync"
 	ReasonUnknownShift    = "roster_unknown_shift"
 	ReasonPolicyInvalid   = "policy_invalid"
+	ReasonNotInForce      = "policy_not_in_force" // the date is before the policy's effective_from
 	ReasonCorrectionStray = "correction_not_applied" // a change/void naming no punch of the day
 )
 
@@ -285,6 +286,9 @@ func (e *evaluator) run() {
 	}
 	if pl.winShift >= 0 {
 		e.ws = &c.shifts[pl.winShift]
+	}
+	if in.Date.Before(c.src.EffectiveFrom) {
+		e.reason(ReasonNotInForce, "effective_from", "the policy takes effect on "+c.src.EffectiveFrom.String())
 	}
 	if pl.unknown != "" {
 		e.reason(ReasonUnknownShift, "roster["+itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))

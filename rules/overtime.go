@@ -87,7 +87,11 @@ func (e *evaluator) overtime() {
 	}
 	res.Overtime = append([]OvertimeLine(nil), ls...)
 	for _, l := range ls {
-		e.reason(ReasonOvertime, l.Clause, fmt.Sprintf("%dm %s at %s", l.Minutes, l.Category, l.Multiplier))
+		detail := fmt.Sprintf("%dm %s at %s", l.Minutes, l.Category, l.Multiplier)
+		if l.Clause == "overtime.preset" {
+			detail += " (preset " + string(c.src.Overtime.Preset) + ")"
+		}
+		e.reason(ReasonOvertime, l.Clause, detail)
 	}
 	if ot.approval && !in.OvertimeApproved {
 		e.reason(ReasonOTUnapproved, "overtime.approval_required", "overtime needs approval")

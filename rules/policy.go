@@ -480,6 +480,23 @@ func jsonErrPath(err error) string {
 	return ""
 }
 
+// InForce returns the policy in force on date d among versions of one policy: the
+// one with the latest EffectiveFrom on or before d, the highest Version among those
+// (a retroactive correction published later wins). Nil if none is in force yet.
+func InForce(versions []*Policy, d Date) *Policy {
+	var best *Policy
+	for _, p := range versions {
+		if p == nil || p.EffectiveFrom.After(d) {
+			continue
+		}
+		if best == nil || p.EffectiveFrom.After(best.EffectiveFrom) ||
+			p.EffectiveFrom == best.EffectiveFrom && p.Version > best.Version {
+			best = p
+		}
+	}
+	return best
+}
+
 // MarshalJSON encodes the policy in its documented JSON form.
 func (p *Policy) MarshalJSON() ([]byte, error) {
 	type plain Policy // drops methods, keeps fields and tags

@@ -128,3 +128,19 @@ func TestDate(t *testing.T) {
 		}
 	}
 }
+
+func TestInForce(t *testing.T) {
+	mk := func(v int, from string) *rules.Policy {
+		return &rules.Policy{ID: "p", Version: v, EffectiveFrom: rules.MustDate(from)}
+	}
+	v1, v2, v3, v4 := mk(1, "2026-01-01"), mk(2, "2026-03-01"), mk(3, "2026-06-01"), mk(4, "2026-03-01")
+	all := []*rules.Policy{v3, v1, nil, v2, v4}
+	for _, tc := range []struct {
+		d    string
+		want *rules.Policy
+	}{{"2025-12-31", nil}, {"2026-01-01", v1}, {"2026-02-28", v1}, {"2026-03-01", v4}, {"2026-05-31", v4}, {"2026-06-01", v3}} {
+		if got := rules.InForce(all, rules.MustDate(tc.d)); got != tc.want {
+			t.Errorf("InForce(%s) = %v, want %v", tc.d, got, tc.want)
+		}
+	}
+}

@@ -306,24 +306,12 @@ func (s *scenario) dayInput(td *datadriven.TestData, date rules.Date) (rules.Day
 		}
 	}
 	in.AsOf = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
-	if td.HasArg("asof") {
-		var v string
-		scanArg(td, "asof", &v)
-		at, err := s.parseTime(date, strings.Replace(v, "_", " ", 1))
-		if err != nil {
-			return in, err
-		}
-		in.AsOf = at
+	if err := s.timeArg(td, "asof", date, &in.AsOf); err != nil {
+		return in, err
 	}
 	in.SyncedThrough = in.AsOf
-	if td.HasArg("synced") {
-		var v string
-		scanArg(td, "synced", &v)
-		at, err := s.parseTime(date, strings.Replace(v, "_", " ", 1))
-		if err != nil {
-			return in, err
-		}
-		in.SyncedThrough = at
+	if err := s.timeArg(td, "synced", date, &in.SyncedThrough); err != nil {
+		return in, err
 	}
 	in.OvertimeApproved = td.HasArg("approved")
 	if td.HasArg("week-regular") {
@@ -339,6 +327,21 @@ func (s *scenario) dayInput(td *datadriven.TestData, date rules.Date) (rules.Day
 		scanArg(td, "week-days", &in.Week.DaysWorked)
 	}
 	return in, nil
+}
+
+// timeArg reads a time argument ("HH:MM" on date, or "YYYY-MM-DD_HH:MM") if present.
+func (s *scenario) timeArg(td *datadriven.TestData, name string, date rules.Date, dst *time.Time) error {
+	if !td.HasArg(name) {
+		return nil
+	}
+	var v string
+	scanArg(td, name, &v)
+	at, err := s.parseTime(date, strings.Replace(v, "_", " ", 1))
+	if err != nil {
+		return err
+	}
+	*dst = at
+	return nil
 }
 
 func dateArg(td *datadriven.TestData, name string) (rules.Date, error) {
@@ -611,9 +614,8 @@ func (s *scenario) cmdJudge(td *datadriven.TestData) (string, error) {
 func (s *scenario) cmdCorrection(td *datadriven.TestData) (string, error) {
 	var used int
 	scanArg(td, "used", &used)
-	var atS string
-	scanArg(td, "at", &atS)
-	reqAt, err := s.parseTime(rules.Date{}, strings.Replace(atS, "_", " ", 1))
+	var reqAt time.Time
+	err := s.timeArg(td, "at", rules.Date{}, &reqAt)
 	if err != nil {
 		return "", err
 	}
