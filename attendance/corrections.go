@@ -65,15 +65,6 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 			return nil, nil, err
 		}
 		pol := pv.policy
-		if c.Kind == rules.CorrectChange || c.Kind == rules.CorrectVoid {
-			voided, ok := st.punches[c.PunchID]
-			if !ok {
-				return nil, nil, fmt.Errorf("%w: %s in %s", ErrUnknownPunch, c.PunchID, st.stream)
-			}
-			if voided {
-				return nil, nil, fmt.Errorf("%w: %s", ErrAlreadyVoided, c.PunchID)
-			}
-		}
 		req := rules.CorrectionRequest{Kind: c.Kind, Date: c.Day, At: c.At, Reason: c.Reason}
 		if !c.PunchID.IsZero() {
 			req.PunchID = c.PunchID.String()
@@ -94,6 +85,15 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 		now := s.now()
 		if err := pol.CheckCorrection(req, used, now); err != nil {
 			return nil, nil, refusal(pol, err)
+		}
+		if c.Kind == rules.CorrectChange || c.Kind == rules.CorrectVoid {
+			voided, ok := st.punches[c.PunchID]
+			if !ok {
+				return nil, nil, fmt.Errorf("%w: %s in %s", ErrUnknownPunch, c.PunchID, st.stream)
+			}
+			if voided {
+				return nil, nil, fmt.Errorf("%w: %s", ErrAlreadyVoided, c.PunchID)
+			}
 		}
 		id := c.ID
 		if id.IsZero() {
