@@ -60,7 +60,7 @@ const (
 	ReasonPendingSync     = "pending_sync"
 	ReasonUnknownShift    = "roster_unknown_shift"
 	ReasonPolicyInvalid   = "policy_invalid"
-	ReasonNotInForce      = "policy_not_in_force" // the date is before the policy's effective_from
+	ReasonNotInForce      = "policy_not_in_force"    // the date is before the policy's effective_from
 	ReasonCorrectionStray = "correction_not_applied" // a change/void naming no punch of the day
 )
 
