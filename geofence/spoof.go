@@ -87,7 +87,8 @@ func (l SpoofLimits) withDefaults() SpoofLimits {
 // so a bogus accuracy cannot hide a jump. Moving at all in zero time is impossible
 // travel (its figures then have no speed). A jump after an offline period is a
 // neighbour pair where either fix was taken offline and the least distance moved
-// exceeds lim.OfflineJump. Earlier fixes with invalid points are skipped.
+// exceeds lim.OfflineJump. Earlier fixes with invalid points are skipped, and so is a
+// fix with next's time and point (next itself, if the caller's history includes it).
 func Spoofing(prev []Fix, next Fix, lim SpoofLimits) []Signal {
 	lim = lim.withDefaults()
 	var out []Signal
@@ -107,8 +108,8 @@ func Spoofing(prev []Fix, next Fix, lim SpoofLimits) []Signal {
 	var before, after *Fix
 	for i := range prev {
 		f := &prev[i]
-		if f.Point.Validate() != nil {
-			continue
+		if f.Point.Validate() != nil || (f.At.Equal(next.At) && f.Point == next.Point) {
+			continue // invalid, or next itself passed in prev
 		}
 		if !f.At.After(next.At) {
 			if before == nil || f.At.After(before.At) {

@@ -56,6 +56,7 @@ func TestSpoofing(t *testing.T) {
 		// A bogus accuracy on the new fix does not hide the jump.
 		{"NaNAccuracyStillTravels", []geofence.Fix{fix(home, 10, 0)}, fix(east(home, 100_000), math.NaN(), time.Minute), geofence.SpoofLimits{}, []string{geofence.CodeImplausibleAccuracy, geofence.CodeImpossibleTravel}},
 		{"NegativeAccuracyStillTravels", []geofence.Fix{fix(home, 10, 0)}, fix(east(home, 100_000), -50_000, time.Minute), geofence.SpoofLimits{}, []string{geofence.CodeImplausibleAccuracy, geofence.CodeImpossibleTravel}},
+		{"NextInHistory", []geofence.Fix{fix(home, 10, 0), fix(tenKmEast, 10, time.Minute)}, fix(tenKmEast, 10, time.Minute), geofence.SpoofLimits{MaxSpeed: 50}, []string{geofence.CodeImpossibleTravel}},
 		{"InvalidPrevIgnored", []geofence.Fix{fix(geofence.Point{Lat: math.NaN()}, 10, 0)}, fix(home, 10, time.Minute), geofence.SpoofLimits{}, nil},
 		{"InvalidPoint", nil, fix(geofence.Point{Lat: 95}, 10, 0), geofence.SpoofLimits{}, []string{geofence.CodeInvalidPoint}},
 		{"Several", []geofence.Fix{fix(home, 10, 0)}, geofence.Fix{Point: geofence.Point{Lat: 48.8566, Lon: 2.3522}, Accuracy: 0, At: t0.Add(time.Minute), Mock: true},
