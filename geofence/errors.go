@@ -11,8 +11,9 @@ var (
 	ErrInvalidPoint = errors.New("geofence: invalid point")
 	// ErrInvalidZone: a zone's shape, radius or name is unusable.
 	ErrInvalidZone = errors.New("geofence: invalid zone")
-	// ErrSyntax: zone JSON or GeoJSON input is malformed.
-	ErrSyntax = errors.New("geofence: malformed input")
+	// ErrInput: zone JSON or GeoJSON input is malformed or describes an unusable zone
+	// (every *InputError).
+	ErrInput = errors.New("geofence: bad zone input")
 	// ErrInvalidBSSID: a Wi-Fi BSSID is not six hexadecimal octets.
 	ErrInvalidBSSID = errors.New("geofence: invalid BSSID")
 	// ErrInvalidSSID: a Wi-Fi SSID is empty or longer than 32 bytes.

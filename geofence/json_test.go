@@ -52,7 +52,7 @@ func TestInputErrors(t *testing.T) {
 		at      string
 		zoneErr bool // errors.Is ErrInvalidZone
 	}{
-		{"ErrSyntax", false, `[{"name":"HQ",}]`, "[0]", `}]`, false},
+		{"ErrInput", false, `[{"name":"HQ",}]`, "[0]", `}]`, false},
 		{"ErrTruncated", false, `[` + circle, "", ``, false},
 		{"ErrTrailing", false, `[` + circle + `] x`, "", `x`, false},
 		{"ErrNotArray", false, circle, "", `{"name"`, false},
@@ -90,7 +90,7 @@ func TestInputErrors(t *testing.T) {
 				_, err = geofence.ParseZones([]byte(tc.in))
 			}
 			var ie *geofence.InputError
-			if !errors.As(err, &ie) || !errors.Is(err, geofence.ErrSyntax) {
+			if !errors.As(err, &ie) || !errors.Is(err, geofence.ErrInput) {
 				t.Fatalf("error %v, want an *InputError", err)
 			}
 			if ie.Path != tc.path {

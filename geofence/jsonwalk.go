@@ -12,7 +12,7 @@ import (
 )
 
 // InputError says where zone JSON or GeoJSON input is wrong. errors.Is(err,
-// ErrSyntax) holds for every InputError; when the JSON was well formed but described
+// ErrInput) holds for every InputError; when the JSON was well formed but described
 // an unusable zone or point, errors.Is(err, ErrInvalidZone) or errors.Is(err,
 // ErrInvalidPoint) holds as well.
 type InputError struct {
@@ -34,8 +34,8 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("geofence: %s (offset %d): %s", p, e.Offset, e.Reason)
 }
 
-// Is makes errors.Is(err, ErrSyntax) true.
-func (e *InputError) Is(target error) bool { return target == ErrSyntax }
+// Is makes errors.Is(err, ErrInput) true.
+func (e *InputError) Is(target error) bool { return target == ErrInput }
 
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
