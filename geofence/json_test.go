@@ -52,7 +52,7 @@ func TestInputErrors(t *testing.T) {
 		at      string
 		zoneErr bool // errors.Is ErrInvalidZone
 	}{
-		{"ErrInput", false, `[{"name":"HQ",}]`, "[0]", `}]`, false},
+		{"ErrSyntax", false, `[{"name":"HQ",}]`, "[0]", `}]`, false},
 		{"ErrTruncated", false, `[` + circle, "", ``, false},
 		{"ErrTrailing", false, `[` + circle + `] x`, "", `x`, false},
 		{"ErrNotArray", false, circle, "", `{"name"`, false},
