@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -293,7 +294,7 @@ func (e *evaluator) run() {
 	if pl.unknown != "" {
 		e.reason(ReasonUnknownShift, "roster["+itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
 	}
-	if _, ok := c.working[e.f.day]; ok && pl.kind == DayWorking && pl.clause[0] == 'c' {
+	if _, ok := c.working[e.f.day]; ok && pl.kind == DayWorking && strings.HasPrefix(pl.clause, "calendar.") {
 		e.reason(ReasonSwappedDay, pl.clause, "a swapped working day")
 	}
 	res.Final = !in.AsOf.Before(w.close) && !in.SyncedThrough.Before(w.close)

@@ -260,3 +260,26 @@ func TestNoClockNoHostZone(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentEvaluate: a validated policy is shared by goroutines (run with -race).
+func TestConcurrentEvaluate(t *testing.T) {
+	ps := propPolicies(t)
+	done := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			r := rand.New(rand.NewPCG(propSeed, uint64(10+g)))
+			var b strings.Builder
+			for range 200 {
+				p := ps[r.IntN(len(ps))]
+				loc, _ := time.LoadLocation(p.TimeZone)
+				b.WriteString(formatResult(rules.Evaluate(randomDay(r, p)), loc, false))
+			}
+			done <- b.String()
+		}()
+	}
+	for range 4 {
+		if s := <-done; s == "" {
+			t.Fatal("no results")
+		}
+	}
+}
