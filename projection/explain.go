@@ -24,6 +24,7 @@ type Explanation struct {
 	// BookedIn is the payroll period the day belongs to; Adjustments the line for it
 	// in a later period when it changed after its period closed.
 	BookedIn    string          `json:"booked_in,omitempty"`
+	AdjustedIn  string          `json:"adjusted_in,omitempty"`
 	Adjustments []AdjustmentRow `json:"adjustments,omitempty"`
 }
 
@@ -144,6 +145,7 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 		if b.AdjPeriod == "" {
 			return x, nil
 		}
+		x.AdjustedIn = b.AdjPeriod
 		if row, err := getPay(r, b.AdjPeriod, emp); err == nil && row != nil {
 			for _, adj := range row.Adjustments {
 				if adj.Date == date {

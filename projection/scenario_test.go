@@ -255,7 +255,7 @@ func query(cmd string, r, live projection.Reader, who attendance.Actor, q projec
 			fmt.Fprintf(&b, "  booked in %s\n", x.BookedIn)
 		}
 		for _, a := range x.Adjustments {
-			fmt.Fprintf(&b, "  adjustment seq=%d %s\n", a.Seq, formatFigures(a.Delta))
+			fmt.Fprintf(&b, "  adjustment in %s seq=%d %s\n", x.AdjustedIn, a.Seq, formatFigures(a.Delta))
 		}
 	case "diff":
 		changes, err := projection.DiffDaily(r, live, who, q)
