@@ -21,3 +21,6 @@ func ServiceMethodsTakingActor() []string {
 	}
 	return out
 }
+
+// KeySubject exposes the ledger secret subject of an employee's data key.
+func KeySubject(employeeID string) string { return keySubject(employeeID) }

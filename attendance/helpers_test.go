@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,6 +60,9 @@ func (s *seededReader) Read(p []byte) (int, error) {
 	return s.r.Read(p)
 }
 
+// seeds gives every env its own ID streams, so a reopened ledger gets fresh IDs.
+var seeds atomic.Uint64
+
 type env struct {
 	t     testing.TB
 	ctx   context.Context
@@ -79,12 +83,13 @@ func newEnv(t testing.TB) *env {
 func newEnvFS(t testing.TB, fs vfs.FS, dir string) *env {
 	t.Helper()
 	c := &clock{t: t0}
-	l, err := ledger.Open(dir, &ledger.Options{FS: fs, Now: c.Now, Rand: newSeeded(1), NoSync: true})
+	seed := seeds.Add(2)
+	l, err := ledger.Open(dir, &ledger.Options{FS: fs, Now: c.Now, Rand: newSeeded(seed), NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	svc, err := attendance.New(l, &attendance.Options{Now: c.Now, Rand: newSeeded(2)})
+	svc, err := attendance.New(l, &attendance.Options{Now: c.Now, Rand: newSeeded(seed + 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
