@@ -148,3 +148,25 @@ type subjectError struct {
 
 func (e *subjectError) Error() string        { return e.kind.Error() + ": " + e.id }
 func (e *subjectError) Is(target error) bool { return target == e.kind }
+
+// CanReadEmployee is the read rule as a pure function, for readers (projections) that
+// hold the facts themselves: a may read the records of employee employeeID, whose
+// manager is managerID, when a is that employee, his manager, or holds one of roles
+// hr, admin or auditor (roles are a's roles from the org stream; see Service.Roles).
+// It returns nil or a *ForbiddenError.
+func CanReadEmployee(a Actor, roles []Role, employeeID, managerID string) error {
+	w := who{Actor: a, roles: roles}
+	if a.Kind == KindEmployee && (a.ID == employeeID || managerID != "" && a.ID == managerID) || w.hr() || w.has(RoleAuditor) {
+		return nil
+	}
+	return forbidden(a, "read", EmployeeStream(employeeID), "an employee reads his own records, a manager his team's")
+}
+
+// Roles returns the roles a holds now (sorted; none for devices and the system).
+func (s *Service) Roles(ctx context.Context, a Actor) ([]Role, error) {
+	w, err := s.resolve(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(w.roles), nil
+}
