@@ -36,12 +36,28 @@ type Main struct {
 	// IsTerminal reports whether w is a terminal; progress bars are drawn on stderr only
 	// when it is (default: term.IsTerminal on *os.File, false otherwise).
 	IsTerminal func(w io.Writer) bool
+
+	initErr error // a bad $PUNCHLEDGER_NOW, reported by Run
 }
 
-// NewMain returns a Main reading the real clock, environment and terminal.
+// EnvNow names the environment variable that fixes the clock, for scripted stories
+// and tests: an RFC 3339 time the CLI uses as "now" for everything it records.
+const EnvNow = "PUNCHLEDGER_NOW"
+
+// NewMain returns a Main reading the real clock, environment and terminal. When
+// $PUNCHLEDGER_NOW is set, the clock starts there and advances with real time.
 func NewMain() *Main {
+	now := time.Now
+	if s := os.Getenv(EnvNow); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return &Main{initErr: usagef("$%s %q: want an RFC 3339 time", EnvNow, s)}
+		}
+		start := time.Now()
+		now = func() time.Time { return t.Add(time.Since(start)) }
+	}
 	return &Main{
-		Now:    time.Now,
+		Now:    now,
 		Getenv: os.Getenv,
 		Rand:   rand.Reader,
 		IsTerminal: func(w io.Writer) bool {
@@ -77,9 +93,9 @@ type env struct {
 	stderr io.Writer
 	cmd    *command
 
-	db     string // ledger directory
-	actor  string // who is acting, "role:id"
-	format string // table, csv or json
+	db        string // ledger directory
+	actorFlag string // --actor as given: who is acting, "role:id"
+	format    string // table, csv or json
 }
 
 // command is one subcommand. Commands with a space in their name ("policy publish") are
@@ -122,7 +138,10 @@ func (m *Main) Run(ctx context.Context, args []string, stdin io.Reader, stdout, 
 			m.IsTerminal = def.IsTerminal
 		}
 	}
-	err := e.dispatch(args)
+	err := m.initErr
+	if err == nil {
+		err = e.dispatch(args)
+	}
 	switch {
 	case err == nil:
 		return exitOK
@@ -214,8 +233,8 @@ func (e *env) globalFlags(fs *flag.FlagSet) {
 	if e.format == "" {
 		e.format = "table"
 	}
-	fs.StringVar(&e.db, "db", e.db, "ledger `directory` (default ./"+DefaultDB+", or $"+EnvDB+")")
-	fs.StringVar(&e.actor, "actor", e.actor, "who is acting, as `role:id`: admin:root, hr:H1, manager:M7, employee:E1001, auditor:A1, device:D1")
+	fs.StringVar(&e.db, "db", e.db, "ledger `directory` (or set $"+EnvDB+")")
+	fs.StringVar(&e.actorFlag, "actor", e.actorFlag, "who is acting, as `role:id`: admin:root, hr:H1, manager:M7, employee:E1001, auditor:A1, device:D1")
 	fs.StringVar(&e.format, "format", e.format, "output `format`: table, csv or json")
 }
 
