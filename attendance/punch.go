@@ -626,15 +626,18 @@ func (s *Service) SyncOffline(ctx context.Context, a Actor, b SyncBatch) (SyncRe
 			continue
 		}
 		first[in.ID] = i
-		e, err := s.l.Lookup(in.ID)
-		switch {
-		case err == nil:
-			item.PunchResult, item.Err = existingPunch(&e, st, in)
-		case isNotFound(err):
+		// A retried punch is in the employee's folded stream: look up its original
+		// instead of encoding it again. An ID used in another stream is caught by
+		// the ledger's ID index at append (and reported as ErrDuplicatePunch).
+		if _, known := st.punches[in.ID]; !known {
 			fresh = append(fresh, i)
-		default:
+			continue
+		}
+		e, err := s.l.Lookup(in.ID)
+		if err != nil {
 			return SyncResult{}, fmt.Errorf("attendance: %s: lookup %s: %w", op, in.ID, err)
 		}
+		item.PunchResult, item.Err = existingPunch(&e, st, in)
 	}
 	// Pass 2: judge the new punches in device-time order (for the spoofing checks),
 	// then commit them in one batch.
