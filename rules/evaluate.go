@@ -300,9 +300,9 @@ func (e *evaluator) run() {
 	res.Final = !in.AsOf.Before(w.close) && !in.SyncedThrough.Before(w.close)
 	if !res.Final {
 		if in.AsOf.Before(w.close) {
-			e.reason(ReasonPendingWindow, "", "the window closes at "+e.clock(w.close))
+			e.reason(ReasonPendingWindow, "as_of", "the window closes at "+e.clock(w.close))
 		} else {
-			e.reason(ReasonPendingSync, "", "devices have synced only through "+e.clock(in.SyncedThrough))
+			e.reason(ReasonPendingSync, "synced_through", "devices have synced only through "+e.clock(in.SyncedThrough))
 		}
 	}
 

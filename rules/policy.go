@@ -33,9 +33,11 @@ type Policy struct {
 	// Week is the default schedule: one entry per weekday that has a shift. A weekday
 	// with no entry is a rest day. Roster assignments override it.
 	Week []WeekDay `json:"week" msgpack:"week"`
-	// OffDayShift names a shift whose windows (only) bound the attendance window on
-	// rest days and holidays, so that work on those days can be attributed. Empty: the
-	// whole local calendar day, minus what neighbouring shifts' windows claim.
+	// OffDayShift names a shift whose window, breaks and worked mode apply on rest
+	// days and holidays without a scheduled shift, so that work on those days can be
+	// attributed (lateness and thresholds are never judged on such days). Empty: the
+	// whole local calendar day, minus what neighbouring shifts' windows claim. A
+	// holiday that falls on a scheduled shift keeps that shift's window and breaks.
 	OffDayShift string `json:"off_day_shift,omitempty" msgpack:"off_day_shift,omitempty"`
 
 	Calendar    Calendar    `json:"calendar" msgpack:"calendar"`
