@@ -95,3 +95,5 @@ func mustf(t testing.TB, err error, format string, args ...any) {
 		t.Fatalf("%s: %v", fmt.Sprintf(format, args...), err)
 	}
 }
+
+func sha256sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }

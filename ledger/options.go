@@ -87,9 +87,6 @@ func (o *Options) Validate() error {
 	if o.MemTableSize < 1<<20 || o.MemTableSize >= 4<<30 {
 		problems = append(problems, fmt.Sprintf("MemTableSize (%d) must be in [1 MiB, 4 GiB)", o.MemTableSize))
 	}
-	if o.MemTableSize < 2*MaxDataLen {
-		problems = append(problems, fmt.Sprintf("MemTableSize (%d) must be at least twice MaxDataLen (%d)", o.MemTableSize, MaxDataLen))
-	}
 	if o.MaxGroupEvents < 1 {
 		problems = append(problems, fmt.Sprintf("MaxGroupEvents (%d) must be >= 1", o.MaxGroupEvents))
 	}

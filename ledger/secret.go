@@ -65,8 +65,8 @@ func (l *Ledger) GetSecret(subject string) ([]byte, error) {
 // obsolete; Pebble is configured never to recycle log files), compacts the secret's key
 // range into the bottom level (so no sstable keeps the value or the tombstone), and waits
 // until Pebble has deleted every obsolete file. Iterators that are open at the time
-// (scans in progress) pin the files they read; DeleteSecret waits for them too, until
-// ctx ends. If ctx ends first, the value is deleted (no read returns it) but may still be
+// (scans in progress) pin the files they read, and Pebble snapshots (held by Verify and
+// Export while they run) pin old values: DeleteSecret waits for both, until ctx ends. If ctx ends first, the value is deleted (no read returns it) but may still be
 // on disk until the purge completes in the background; ctx.Err() is returned.
 // Deleting a subject that has no value is not an error.
 func (l *Ledger) DeleteSecret(ctx context.Context, subject string) error {
@@ -81,34 +81,56 @@ func (l *Ledger) DeleteSecret(ctx context.Context, subject string) error {
 	if err := l.db.Delete(key, pebble.Sync); err != nil {
 		return fmt.Errorf("ledger: delete secret %q: %w", subject, err)
 	}
-	if err := l.db.Flush(); err != nil {
-		return fmt.Errorf("ledger: delete secret %q: flush: %w", subject, err)
-	}
 	end := append(bytes.Clone(key), 0)
-	if err := l.db.Compact(ctx, key, end, false); err != nil {
-		return fmt.Errorf("ledger: delete secret %q: compact: %w", subject, err)
+	// A Pebble snapshot (Verify and Export take one) keeps the old value alive through
+	// compactions: purge in a pass that starts and ends with no snapshot open.
+	for {
+		if err := l.waitNoSnapshots(ctx); err != nil {
+			return fmt.Errorf("ledger: delete secret %q: %w", subject, err)
+		}
+		if err := l.db.Flush(); err != nil {
+			return fmt.Errorf("ledger: delete secret %q: flush: %w", subject, err)
+		}
+		if err := l.db.Compact(ctx, key, end, false); err != nil {
+			return fmt.Errorf("ledger: delete secret %q: compact: %w", subject, err)
+		}
+		if l.db.Metrics().Snapshots.Count == 0 {
+			break
+		}
 	}
-	return l.waitObsoleteGone(ctx)
+	if err := l.waitObsoleteGone(ctx); err != nil {
+		return fmt.Errorf("ledger: delete secret %q: %w", subject, err)
+	}
+	return nil
 }
 
-// waitObsoleteGone polls Pebble's metrics until no obsolete or zombie table or blob file
-// and no obsolete log file remains.
+// waitNoSnapshots waits until no Pebble snapshot is open.
+func (l *Ledger) waitNoSnapshots(ctx context.Context) error {
+	return l.poll(ctx, "open snapshots", func(m *pebble.Metrics) bool { return m.Snapshots.Count == 0 })
+}
+
+// waitObsoleteGone waits until no obsolete or zombie table or blob file and no
+// obsolete log file remains (zombies are files still read by open iterators).
 func (l *Ledger) waitObsoleteGone(ctx context.Context) error {
-	delay := time.Millisecond
-	for {
-		m := l.db.Metrics()
-		if m.Table.ObsoleteCount == 0 && m.Table.ZombieCount == 0 &&
+	return l.poll(ctx, "obsolete files", func(m *pebble.Metrics) bool {
+		return m.Table.ObsoleteCount == 0 && m.Table.ZombieCount == 0 &&
 			m.BlobFiles.ObsoleteCount == 0 && m.BlobFiles.ZombieCount == 0 &&
-			m.WAL.ObsoleteFiles == 0 {
-			return nil
-		}
+			m.WAL.ObsoleteFiles == 0
+	})
+}
+
+// poll checks Pebble's metrics with a growing delay until ok or ctx ends.
+func (l *Ledger) poll(ctx context.Context, what string, ok func(*pebble.Metrics) bool) error {
+	delay := time.Millisecond
+	for !ok(l.db.Metrics()) {
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("ledger: delete secret: waiting for obsolete files: %w", ctx.Err())
+			return fmt.Errorf("waiting for %s: %w", what, ctx.Err())
 		case <-t.C:
 		}
 		delay = min(2*delay, 100*time.Millisecond)
 	}
+	return nil
 }
