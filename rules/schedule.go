@@ -41,6 +41,27 @@ type plan struct {
 	unknownAt int    // index of that roster assignment
 }
 
+// indexPaths holds "name[i]" for the list fields a plan names, for small i, so that
+// planning a day does not allocate.
+var indexPaths = func() map[string][]string {
+	m := map[string][]string{}
+	for _, name := range []string{"roster", "calendar.working_days", "calendar.rest_days", "calendar.holidays"} {
+		l := make([]string, 64)
+		for i := range l {
+			l[i] = name + "[" + strconv.Itoa(i) + "]"
+		}
+		m[name] = l
+	}
+	return m
+}()
+
+func indexPath(name string, i int) string {
+	if l := indexPaths[name]; i < len(l) {
+		return l[i]
+	}
+	return name + "[" + strconv.Itoa(i) + "]"
+}
+
 var weekRestWhy = func() (w [7]string) {
 	for i, n := range weekdayNames {
 		w[i] = "no shift on " + string(n) + " in the default week"
@@ -62,14 +83,14 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 		}
 		if a.Off {
 			pl.kind = DayRest
-			pl.clause = "roster[" + strconv.Itoa(i) + "]"
+			pl.clause = indexPath("roster", i)
 			pl.why = "a day off in the roster"
 			assigned = true
 			break
 		}
 		if idx, ok := c.shiftIdx[a.Shift]; ok {
 			pl.shift = idx
-			pl.clause = "roster[" + strconv.Itoa(i) + "]"
+			pl.clause = indexPath("roster", i)
 			assigned = true
 			break
 		}
@@ -79,10 +100,10 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 	if !assigned {
 		if _, ok := c.working[k]; ok {
 			pl.shift = c.workShift[k]
-			pl.clause = "calendar.working_days[" + strconv.Itoa(c.working[k]) + "]"
+			pl.clause = indexPath("calendar.working_days", c.working[k])
 		} else if i, ok := c.rest[k]; ok {
 			pl.kind = DayRest
-			pl.clause = "calendar.rest_days[" + strconv.Itoa(i) + "]"
+			pl.clause = indexPath("calendar.rest_days", i)
 			pl.why = "an extra rest day in the calendar"
 		} else if idx := c.week[wd]; idx >= 0 {
 			pl.shift = idx
@@ -95,7 +116,7 @@ func (c *compiled) planDay(d Date, r *Roster) plan {
 	}
 	if i, ok := c.holidays[k]; ok {
 		pl.kind = DayHoliday
-		pl.clause = "calendar.holidays[" + strconv.Itoa(i) + "]"
+		pl.clause = indexPath("calendar.holidays", i)
 	}
 	pl.winShift = pl.shift
 	if pl.kind != DayWorking {
