@@ -56,12 +56,12 @@
 //     Some IDs existing is ErrPartialDuplicate; other content is *DuplicateIDError.
 //     IDs the ledger chooses (zero ID in Proposed) are random 128-bit values and are not
 //     looked up.
-// 10. Snapshots. A Snapshot is the log up to a seq. Events and index entries are never
+//  10. Snapshots. A Snapshot is the log up to a seq. Events and index entries are never
 //     changed or deleted, so bounding every read by that seq is a consistent view; no
 //     Pebble snapshot is held.
-// 11. Recovery. Open reads the last event (head, its hash and RecordedAt), loads the tree
+//  11. Recovery. Open reads the last event (head, its hash and RecordedAt), loads the tree
 //     frontier for that size, and loads stream heads lazily on first use.
-// 12. Secrets are side data outside the log ('x' keys). DeleteSecret purges a value from
+//  12. Secrets are side data outside the log ('x' keys). DeleteSecret purges a value from
 //     every file in the directory: tombstone, flush, compaction of the key range,
 //     waiting for obsolete files to be deleted; Pebble is configured not to recycle WAL
 //     files so no old log keeps the bytes.
