@@ -193,6 +193,10 @@ func matrixCases() []matrixCase {
 			_, err := e.svc.AccessRequest(e.ctx, a, "E1")
 			return err
 		}},
+		{name: "Roles", read: true, allowed: "employee other-employee manager other-manager hr admin auditor device system", run: func(e *env, a attendance.Actor, _ any) error {
+			_, err := e.svc.Roles(e.ctx, a) // one's own roles
+			return err
+		}},
 		{name: "Export", read: true, allowed: "hr admin auditor", run: func(e *env, a attendance.Actor, _ any) error {
 			_, err := e.svc.Export(e.ctx, a, io.Discard, attendance.ExportOptions{})
 			return err
