@@ -51,6 +51,14 @@ type Attendance struct {
 	dirty  map[string]map[string]dirtyDay // employee → date → pending evaluation
 	closed *[]closedRec                   // closed pay periods (per batch)
 
+	// Day states and payroll rows read or changed in this batch, written at Flush.
+	days      map[string]*dayState // by "emp/date"
+	daysDirty map[string]bool
+	pays      map[string]*PayrollRow // by "from/emp"
+	paysDirty map[string]bool
+
+	punch attendance.PunchRecorded // reused by the punch fast path
+
 	// Decoded policies by policy ID and version; immutable once published.
 	decoded map[string]*rules.Policy
 }
@@ -85,6 +93,8 @@ func (a *Attendance) reset() {
 	a.dueLoaded = false
 	a.nextDue = 0
 	a.closed = nil
+	a.days, a.daysDirty = map[string]*dayState{}, map[string]bool{}
+	a.pays, a.paysDirty = map[string]*PayrollRow{}, map[string]bool{}
 	if a.dirty == nil {
 		a.dirty = map[string]map[string]dirtyDay{}
 	}
@@ -111,11 +121,17 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 	default:
 		return nil // not ours
 	}
+	emp, _ := strings.CutPrefix(ev.Stream, "employee/")
+	if ev.Type == attendance.TypePunchRecorded && ev.Schema == 1 {
+		if err := a.punch.UnmarshalBinary(ev.Data); err != nil {
+			return fmt.Errorf("decode %s: %w", ev.Type, err)
+		}
+		return a.punchRecorded(w, ev, emp, &a.punch)
+	}
 	p, err := a.reg.Decode(ev)
 	if err != nil {
 		return fmt.Errorf("decode %s: %w", ev.Type, err)
 	}
-	emp, _ := strings.CutPrefix(ev.Stream, "employee/")
 	switch p := p.(type) {
 	case *attendance.EmployeeRegistered:
 		return a.employee(w, ev, emp, p.ManagerID, p.Site, p.PolicyID, p.TimeZone, p.JoinedOn, p.LeftOn)
@@ -126,7 +142,7 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 	case *attendance.RoleRevoked:
 		return w.Delete(keyRole(p.Principal, p.Role))
 	case *attendance.PunchRecorded:
-		return a.punch(w, ev, emp, p)
+		return a.punchRecorded(w, ev, emp, p)
 	case *attendance.PunchVoided:
 		return a.void(w, ev, p)
 	case *attendance.CorrectionRequested:
@@ -484,7 +500,7 @@ func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance
 	for _, d := range days {
 		in := inputRec{Kind: inputLeave, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
 			LeaveKind: p.Kind, LeaveMinutes: p.Minutes, RecordedAt: ev.RecordedAt.UnixNano()}
-		if err := putInput(w, emp, d, &in); err != nil {
+		if err := a.putInput(w, emp, d, &in); err != nil {
 			return err
 		}
 		a.markDirty(emp, d, ev.RecordedAt.UnixNano(), ev.Seq)
@@ -492,12 +508,52 @@ func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance
 	return nil
 }
 
-func putInput(w Writer, emp, date string, in *inputRec) error {
-	b, err := encode(in)
+// dayState returns the state of emp's date, from this batch's cache or the store (a
+// zero state when there is none).
+func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
+	k := emp + "/" + date
+	if st, ok := a.days[k]; ok {
+		return st, nil
+	}
+	st := new(dayState)
+	v, err := r.Get(keyDayState(emp, date))
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		if err := decode(v, st); err != nil {
+			return nil, fmt.Errorf("day %s %s: %w", emp, date, err)
+		}
+	}
+	a.days[k] = st
+	return st, nil
+}
+
+func (a *Attendance) changedDay(emp, date string) { a.daysDirty[emp+"/"+date] = true }
+
+// putInput adds (or replaces, by seq) an input of emp's date.
+func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
+	st, err := a.dayState(r, emp, date)
 	if err != nil {
 		return err
 	}
-	return w.Set(keyInput(emp, date, in.Seq), b)
+	i, found := slices.BinarySearchFunc(st.Inputs, in.Seq, func(x inputRec, seq uint64) int {
+		switch {
+		case x.Seq < seq:
+			return -1
+		case x.Seq > seq:
+			return 1
+		}
+		return 0
+	})
+	if found {
+		st.Inputs[i] = *in
+	} else {
+		st.Inputs = slices.Insert(st.Inputs, i, *in)
+	}
+	a.changedDay(emp, date)
+	return nil
 }
 
 func getRef(r Reader, key []byte) (*refRec, error) {
@@ -523,13 +579,18 @@ func putRef(w Writer, key []byte, rr refRec) error {
 	return w.Set(key, b)
 }
 
-func getInput(r Reader, rr *refRec) (*inputRec, error) {
-	v, err := r.Get(keyInput(rr.Employee, rr.Date, rr.Seq))
+func (a *Attendance) getInput(r Reader, rr *refRec) (*inputRec, error) {
+	st, err := a.dayState(r, rr.Employee, rr.Date)
 	if err != nil {
 		return nil, err
 	}
-	in := new(inputRec)
-	return in, decode(v, in)
+	for i := range st.Inputs {
+		if st.Inputs[i].Seq == rr.Seq {
+			in := st.Inputs[i]
+			return &in, nil
+		}
+	}
+	return nil, fmt.Errorf("input seq %d of %s %s: %w", rr.Seq, rr.Employee, rr.Date, ErrNotFound)
 }
 
 // --- punches ---
@@ -552,7 +613,7 @@ func (a *Attendance) attendanceDate(r Reader, rec *employeeRec, t time.Time) (ru
 	return day, pv, nil
 }
 
-func (a *Attendance) punch(w Writer, ev *ledger.Event, emp string, p *attendance.PunchRecorded) error {
+func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *attendance.PunchRecorded) error {
 	rec, err := a.employeeRec(w, emp)
 	if err != nil {
 		return err
@@ -569,14 +630,14 @@ func (a *Attendance) punch(w Writer, ev *ledger.Event, emp string, p *attendance
 	in := inputRec{
 		Kind: inputPunch, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
 		PunchKind: uint8(p.Kind), At: at.UnixNano(), ReceivedAt: p.ReceivedAt, RecordedAt: ev.RecordedAt.UnixNano(),
-		Source: uint8(p.Source), DeviceID: p.DeviceID, DeviceBound: p.DeviceBound, Factors: p.Factors,
+		Source: uint8(p.Source), DeviceID: p.DeviceID, DeviceBound: p.DeviceBound, Factors: slices.Clone(p.Factors),
 		Offline: p.Offline, Signature: uint8(p.Signature), Fence: uint8(p.Fence), Zone: p.Zone, Distance: p.Distance,
 		Outcome: uint8(p.Outcome), PolicyID: p.PolicyID, PolicyVersion: p.PolicyVersion,
 	}
 	for _, f := range p.Findings {
 		in.Findings = append(in.Findings, findingRec{Code: f.Code, Clause: f.Clause, Detail: f.Detail})
 	}
-	if err := putInput(w, emp, date, &in); err != nil {
+	if err := a.putInput(w, emp, date, &in); err != nil {
 		return err
 	}
 	if err := putRef(w, keyPunchRef(ev.ID), refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
@@ -591,12 +652,12 @@ func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided)
 	if err != nil || rr == nil {
 		return err
 	}
-	in, err := getInput(w, rr)
+	in, err := a.getInput(w, rr)
 	if err != nil {
 		return err
 	}
 	in.VoidSeq, in.VoidID = ev.Seq, ev.ID
-	if err := putInput(w, rr.Employee, rr.Date, in); err != nil {
+	if err := a.putInput(w, rr.Employee, rr.Date, in); err != nil {
 		return err
 	}
 	a.markDirty(rr.Employee, rr.Date, ev.RecordedAt.UnixNano(), ev.Seq)
@@ -614,7 +675,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 		CorrKind: p.Kind, PunchKind: p.PunchKind, At: p.At, CorrPunch: p.PunchID, CorrState: corrPending,
 		RecordedAt: ev.RecordedAt.UnixNano(),
 	}
-	if err := putInput(w, emp, p.Day, &in); err != nil {
+	if err := a.putInput(w, emp, p.Day, &in); err != nil {
 		return err
 	}
 	if err := putRef(w, keyReqRef(ev.ID), refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
@@ -632,7 +693,7 @@ func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byt
 	if err != nil || rr == nil {
 		return err
 	}
-	in, err := getInput(w, rr)
+	in, err := a.getInput(w, rr)
 	if err != nil {
 		return err
 	}
@@ -642,7 +703,7 @@ func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byt
 	}
 	in.CorrState, in.CorrStage = state, stage
 	in.DecisionSeq, in.DecisionID = ev.Seq, ev.ID
-	if err := putInput(w, rr.Employee, rr.Date, in); err != nil {
+	if err := a.putInput(w, rr.Employee, rr.Date, in); err != nil {
 		return err
 	}
 	if state != corrPending {

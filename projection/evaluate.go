@@ -149,6 +149,18 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
+	if err := writeSorted(w, a.daysDirty, func(k string) ([]byte, any) {
+		emp, date, _ := strings.Cut(k, "/")
+		return keyDayState(emp, date), a.days[k]
+	}); err != nil {
+		return err
+	}
+	if err := writeSorted(w, a.paysDirty, func(k string) ([]byte, any) {
+		from, emp, _ := strings.Cut(k, "/")
+		return keyPay(from, emp), a.pays[k]
+	}); err != nil {
+		return err
+	}
 	emps := make([]string, 0, len(a.empDirty))
 	for e := range a.empDirty {
 		emps = append(emps, e)
@@ -169,6 +181,26 @@ func (a *Attendance) Flush(w Writer) error {
 	}
 	a.emps = nil // caches hold only what this batch said; start afresh
 	a.closed = nil
+	return nil
+}
+
+// writeSorted writes the records named by the keys of dirty, in key order.
+func writeSorted(w Writer, dirty map[string]bool, rec func(k string) ([]byte, any)) error {
+	keys := make([]string, 0, len(dirty))
+	for k := range dirty {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		key, v := rec(k)
+		b, err := encode(v)
+		if err != nil {
+			return err
+		}
+		if err := w.Set(key, b); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -208,18 +240,20 @@ func (a *Attendance) evaluateDirty(w Writer) error {
 	return nil
 }
 
-func (a *Attendance) dayInputs(r Reader, emp, date string) ([]*inputRec, error) {
-	var ins []*inputRec
-	p := keyInputs(emp, date)
-	err := r.Scan(p, PrefixEnd(p), func(_, v []byte) error {
-		in := new(inputRec)
-		if err := decode(v, in); err != nil {
-			return err
-		}
-		ins = append(ins, in)
-		return nil
-	})
-	return ins, err
+// dayInputs reads the inputs of emp's date from committed state (queries).
+func dayInputs(r Reader, emp, date string) ([]inputRec, error) {
+	v, err := r.Get(keyDayState(emp, date))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st dayState
+	if err := decode(v, &st); err != nil {
+		return nil, err
+	}
+	return st.Inputs, nil
 }
 
 func getDay(r Reader, emp, date string) (*DayRow, error) {
@@ -249,16 +283,18 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if err != nil {
 		return err
 	}
-	ins, err := a.dayInputs(w, emp, date)
+	st, err := a.dayState(w, emp, date)
 	if err != nil {
 		return err
 	}
+	ins := st.Inputs
 	asOf := time.Unix(0, dd.asOf).UTC()
 	in := rules.DayInput{Date: day, Roster: rec.roster(), AsOf: asOf, SyncedThrough: asOf}
 	if pv != nil {
 		in.Policy = pv.policy
 	}
-	for _, x := range ins {
+	for i := range ins {
+		x := &ins[i]
 		switch x.Kind {
 		case inputPunch:
 			if x.VoidSeq != 0 {
@@ -310,10 +346,6 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	}
 	res := rules.Evaluate(in)
 	row := a.dayRow(emp, date, &res, ins, pv, dd)
-	old, err := getDay(w, emp, date)
-	if err != nil {
-		return err
-	}
 	b, err := encode(row)
 	if err != nil {
 		return err
@@ -321,17 +353,21 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if err := w.Set(keyDay(emp, date), b); err != nil {
 		return err
 	}
-	if weekly && (old == nil || old.Figures.Regular != row.Figures.Regular || (old.Worked > 0) != (row.Worked > 0)) {
+	if weekly && (!st.Evaluated || st.Last.Regular != row.Figures.Regular || (st.Last.Worked > 0) != (row.Figures.Worked > 0)) {
 		// The later days of the workweek depend on this one.
 		we := pv.policy.WeekStartOf(day).AddDays(7)
 		if err := a.touchDays(w, emp, day.AddDays(1).String(), we.String(), dd.asOf, dd.seq); err != nil {
 			return err
 		}
 	}
+	if !st.Evaluated || !st.Last.equal(row.Figures) {
+		st.Evaluated, st.Last = true, row.Figures
+		a.changedDay(emp, date)
+	}
 	if pv == nil {
 		return nil
 	}
-	return a.book(w, emp, day, pv, row.Figures, dd.seq)
+	return a.book(w, emp, day, st, pv, row.Figures, dd.seq)
 }
 
 func punchIDString(id [16]byte) string {
@@ -341,7 +377,7 @@ func punchIDString(id [16]byte) string {
 	return ledger.ID(id).String()
 }
 
-func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []*inputRec, pv *policyVersion, dd dirtyDay) *DayRow {
+func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []inputRec, pv *policyVersion, dd dirtyDay) *DayRow {
 	row := &DayRow{
 		Employee: emp, Date: date, Kind: string(res.Kind), Shift: res.Shift, Status: string(res.Status),
 		Final: res.Final, Field: res.Field,
@@ -387,7 +423,8 @@ func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []*input
 			}
 		}
 	}
-	for _, x := range ins {
+	for i := range ins {
+		x := &ins[i]
 		ev := ref(x.Seq, x.Type, x.ID)
 		switch {
 		case x.Kind == inputPunch && x.VoidSeq == 0:

@@ -82,7 +82,7 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 				Counted: true, Detail: fmt.Sprintf("rostered %s for %s..%s", shift, ro.From, ro.To)})
 		}
 	}
-	ins, err := (&Attendance{}).dayInputs(r, emp, date)
+	ins, err := dayInputs(r, emp, date)
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +131,22 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 		}
 	}
 	slices.SortStableFunc(x.Events, func(a, b ExplainedEvent) int { return int(int64(a.Seq) - int64(b.Seq)) })
-	v, err := r.Get(keyBooked(emp, date))
+	v, err := r.Get(keyDayState(emp, date))
 	switch {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
 		return nil, err
 	default:
-		var b bookedRec
-		if err := decode(v, &b); err != nil {
+		var st dayState
+		if err := decode(v, &st); err != nil {
 			return nil, err
 		}
-		x.BookedIn = b.Period
-		if b.AdjPeriod == "" {
+		x.BookedIn = st.Period
+		if st.AdjPeriod == "" {
 			return x, nil
 		}
-		x.AdjustedIn = b.AdjPeriod
-		if row, err := getPay(r, b.AdjPeriod, emp); err == nil && row != nil {
+		x.AdjustedIn = st.AdjPeriod
+		if row, err := getPay(r, st.AdjPeriod, emp); err == nil && row != nil {
 			for _, adj := range row.Adjustments {
 				if adj.Date == date {
 					x.Adjustments = append(x.Adjustments, adj)

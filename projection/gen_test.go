@@ -51,8 +51,10 @@ func generate(t testing.TB, w *world, s monthSpec, policyFile string) int {
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, 99))
 	var all []timed
+	seqNo := 0
 	add := func(at time.Time, evs ...pending) {
-		all = append(all, timed{at: at.Truncate(s.Bucket), n: len(all), evs: evs})
+		seqNo++
+		all = append(all, timed{at: at.Truncate(s.Bucket), n: seqNo, evs: evs})
 	}
 	setup := local(t, s.From.AddDays(-3).String()+" 08:00")
 	w.clock = maxTime(w.clock, setup)
@@ -87,7 +89,32 @@ func generate(t testing.TB, w *world, s monthSpec, policyFile string) int {
 		add(local(t, "2026-11-20 07:00"), w.policyEvent(p3))
 		add(storyClose, w.closeEvent("2026-11-02", "2026-11-15"))
 	}
+	n := 0
+	// flush commits, in recorded-time order, every event recorded before cutoff (the
+	// generator never schedules an event earlier than the day it is generating), so
+	// memory holds a few days of events, not the whole log.
+	flush := func(cutoff time.Time) {
+		sort.Slice(all, func(i, j int) bool {
+			if !all[i].at.Equal(all[j].at) {
+				return all[i].at.Before(all[j].at)
+			}
+			return all[i].n < all[j].n
+		})
+		i := 0
+		for i < len(all) && all[i].at.Before(cutoff) {
+			j := i
+			var group []pending
+			for ; j < len(all) && all[j].at.Equal(all[i].at); j++ {
+				group = append(group, all[j].evs...)
+			}
+			w.commit(maxTime(w.clock, all[i].at), group...)
+			n += len(group)
+			i = j
+		}
+		all = append(all[:0], all[i:]...)
+	}
 	for d := s.From; !d.After(s.To); d = d.AddDays(1) {
+		flush(local(t, d.String()+" 00:00").Add(-2 * time.Hour))
 		wd := d.Weekday()
 		for i := 0; i < s.Employees; i++ {
 			emp := empID(i)
@@ -150,23 +177,7 @@ func generate(t testing.TB, w *world, s monthSpec, policyFile string) int {
 	}
 	// A last event well after the end, so every day's window has closed in log time.
 	add(local(t, s.To.AddDays(3).String()+" 08:00"), w.tickEvent("end"))
-	sort.Slice(all, func(i, j int) bool {
-		if !all[i].at.Equal(all[j].at) {
-			return all[i].at.Before(all[j].at)
-		}
-		return all[i].n < all[j].n
-	})
-	n := 0
-	for i := 0; i < len(all); {
-		j := i
-		var group []pending
-		for ; j < len(all) && all[j].at.Equal(all[i].at); j++ {
-			group = append(group, all[j].evs...)
-		}
-		w.commit(maxTime(w.clock, all[i].at), group...)
-		n += len(group)
-		i = j
-	}
+	flush(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	return n
 }
 

@@ -83,35 +83,22 @@ func getPay(r Reader, from, emp string) (*PayrollRow, error) {
 	return row, decode(v, row)
 }
 
-func putPay(w Writer, row *PayrollRow) error {
-	b, err := encode(row)
-	if err != nil {
-		return err
-	}
-	return w.Set(keyPay(row.From, row.Employee), b)
-}
-
 // book brings the payroll in line with a day's new figures: into the day's period while
 // it is open; else as the day's adjustment line in the next open period, which always
 // holds the whole difference between the figures now and what closed periods hold. The
 // result depends only on the day's figures and which periods are closed, never on how
 // many evaluations led there.
-func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersion, fig Figures, seq uint64) error {
+func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv *policyVersion, fig Figures, seq uint64) error {
 	date := day.String()
-	var b bookedRec
-	v, err := w.Get(keyBooked(emp, date))
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return err
-	default:
-		if err := decode(v, &b); err != nil {
-			return err
-		}
-	}
 	pol := pv.rec.PolicyID
-	if b.AdjPeriod != "" {
-		d, err := rules.ParseDate(b.AdjPeriod)
+	changed := false
+	defer func() {
+		if changed {
+			a.changedDay(emp, date)
+		}
+	}()
+	if st.AdjPeriod != "" {
+		d, err := rules.ParseDate(st.AdjPeriod)
 		if err != nil {
 			return err
 		}
@@ -119,7 +106,8 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersio
 			return err
 		} else if closed {
 			// The adjustment was frozen with its period: it is part of the base now.
-			b.Base, b.Adj, b.AdjPeriod = b.Base.add(b.Adj, 1), Figures{}, ""
+			st.Base, st.Adj, st.AdjPeriod = st.Base.add(st.Adj, 1), Figures{}, ""
+			changed = true
 		}
 	}
 	from, to := pv.policy.PeriodOf(day)
@@ -127,26 +115,24 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersio
 	if err != nil {
 		return err
 	}
-	if b.Period == "" {
-		b.Period = from.String()
+	if st.Period == "" {
+		st.Period = from.String()
+		changed = true
 	}
 	if !closed {
-		if b.Base.equal(fig) {
+		if st.Base.equal(fig) {
 			return nil
 		}
 		row, err := a.payRow(w, from, to, emp)
 		if err != nil {
 			return err
 		}
-		row.Totals = row.Totals.add(fig.add(b.Base, -1), 1)
-		if err := putPay(w, row); err != nil {
-			return err
-		}
-		b.Base = fig
-		return putBooked(w, emp, date, &b)
+		row.Totals = row.Totals.add(fig.add(st.Base, -1), 1)
+		st.Base, changed = fig, true
+		return nil
 	}
-	want := fig.add(b.Base, -1)
-	if want.isZero() && b.AdjPeriod == "" {
+	want := fig.add(st.Base, -1)
+	if want.isZero() && st.AdjPeriod == "" {
 		return nil
 	}
 	target, tTo := from, to
@@ -156,52 +142,54 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, pv *policyVersio
 			return err
 		}
 	}
-	if b.AdjPeriod != "" && b.AdjPeriod != target.String() {
+	if st.AdjPeriod != "" && st.AdjPeriod != target.String() {
 		// The earlier target is open but no longer next (cannot happen while periods
 		// close in order); keep the books right by moving the line.
-		if err := a.setAdjustment(w, b.AdjPeriod, emp, date, b.Period, Figures{}, seq); err != nil {
+		old, err := rules.ParseDate(st.AdjPeriod)
+		if err != nil {
 			return err
 		}
+		row, err := a.payRow(w, old, old, emp)
+		if err != nil {
+			return err
+		}
+		setLine(row, date, st.Period, Figures{}, seq)
 	}
 	row, err := a.payRow(w, target, tTo, emp)
 	if err != nil {
 		return err
 	}
-	if err := setLine(row, date, b.Period, want, seq); err != nil {
-		return err
-	}
-	if err := putPay(w, row); err != nil {
-		return err
-	}
-	b.Adj, b.AdjPeriod = want, target.String()
+	setLine(row, date, st.Period, want, seq)
+	st.Adj, st.AdjPeriod, changed = want, target.String(), true
 	if want.isZero() {
-		b.AdjPeriod = ""
+		st.AdjPeriod = ""
 	}
-	return putBooked(w, emp, date, &b)
+	return nil
 }
 
+// payRow returns emp's row of the period from..to for changing (cached for the batch,
+// written at Flush).
 func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*PayrollRow, error) {
-	row, err := getPay(r, from.String(), emp)
-	if err != nil || row != nil {
-		return row, err
+	k := from.String() + "/" + emp
+	row, ok := a.pays[k]
+	if !ok {
+		var err error
+		row, err = getPay(r, from.String(), emp)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			row = &PayrollRow{Employee: emp, From: from.String(), To: to.String()}
+		}
+		a.pays[k] = row
 	}
-	return &PayrollRow{Employee: emp, From: from.String(), To: to.String()}, nil
-}
-
-func (a *Attendance) setAdjustment(w Writer, period, emp, date, dayPeriod string, delta Figures, seq uint64) error {
-	row, err := getPay(w, period, emp)
-	if err != nil || row == nil {
-		return err
-	}
-	if err := setLine(row, date, dayPeriod, delta, seq); err != nil {
-		return err
-	}
-	return putPay(w, row)
+	a.paysDirty[k] = true
+	return row, nil
 }
 
 // setLine makes date's adjustment line in row equal delta (removing it when zero),
 // keeping lines sorted by date and Adjusted their sum.
-func setLine(row *PayrollRow, date, dayPeriod string, delta Figures, seq uint64) error {
+func setLine(row *PayrollRow, date, dayPeriod string, delta Figures, seq uint64) {
 	i, found := slices.BinarySearchFunc(row.Adjustments, date, func(x AdjustmentRow, d string) int { return cmpStr(x.Date, d) })
 	if found {
 		row.Adjusted = row.Adjusted.add(row.Adjustments[i].Delta, -1)
@@ -219,15 +207,6 @@ func setLine(row *PayrollRow, date, dayPeriod string, delta Figures, seq uint64)
 	if len(row.Adjustments) == 0 {
 		row.Adjustments = nil
 	}
-	return nil
-}
-
-func putBooked(w Writer, emp, date string, b *bookedRec) error {
-	v, err := encode(b)
-	if err != nil {
-		return err
-	}
-	return w.Set(keyBooked(emp, date), v)
 }
 
 // periodClosed freezes [From, To] for the employees of the policy (all when ""). Every
@@ -268,20 +247,14 @@ func (a *Attendance) periodClosed(w Writer, ev *ledger.Event, p *attendance.PayP
 	}
 	slices.Sort(emps)
 	by := ref(ev.Seq, ev.Type, ev.ID)
+	from, to := rules.MustDate(p.From), rules.MustDate(p.To)
 	for _, emp := range emps {
-		row, err := getPay(w, p.From, emp)
+		row, err := a.payRow(w, from, to, emp)
 		if err != nil {
 			return err
 		}
-		if row == nil {
-			row = &PayrollRow{Employee: emp, From: p.From, To: p.To}
-		}
-		if row.Closed {
-			continue
-		}
-		row.Closed, row.ClosedBy = true, by
-		if err := putPay(w, row); err != nil {
-			return err
+		if !row.Closed {
+			row.Closed, row.ClosedBy = true, by
 		}
 	}
 	return nil

@@ -17,7 +17,7 @@ import (
 //	y/<policy>/<emp>          employees by policy (empty value)
 //	o/<principal>/<role>      roles granted in the org stream (empty value)
 //	P/<policy>/<version:10>   published policy versions (policyRec)
-//	i/<emp>/<date>/<seq:16x>  inputs of an employee-day: punches, corrections, leave (inputRec)
+//	i/<emp>/<date>            inputs of an employee-day (punches, corrections, leave) and its payroll booking (dayState)
 //	x/<punch id>              where a punch went: employee and date (refRec)
 //	r/<request id>            where a correction request went (refRec)
 //	d/<emp>/<date>            the evaluated day (DayRow)
@@ -25,7 +25,6 @@ import (
 //	w/<unix ns:16x>/<emp>     when the employee's next day is due for evaluation
 //	c/<policy or *>/<from>    closed pay periods (closedRec)
 //	p/<from>/<emp>            payroll per pay period (PayrollRow)
-//	b/<emp>/<date>            payroll figures booked for a day (bookedRec)
 //
 // Dates are YYYY-MM-DD, so keys sort in date order. Values are msgpack arrays of the
 // record structs below (no maps), so encodings are stable.
@@ -144,12 +143,15 @@ type closedRec struct {
 	ID       [16]byte
 }
 
-// bookedRec is how a day's figures are accounted for in payroll: Base is what its own
-// period's Totals (or, once frozen, an earlier adjustment) holds for it; Adj is the
-// adjustment line for it in AdjPeriod, a later open period.
-type bookedRec struct {
+// dayState is an employee-day's inputs, by seq, and how its figures are accounted for
+// in payroll: Base is what its own period's Totals (or, once frozen, an earlier
+// adjustment) holds for it; Adj is its adjustment line in AdjPeriod, a later open period.
+type dayState struct {
 	_msgpack  struct{} `msgpack:",as_array"`
-	Period    string   // from-date of the day's own period
+	Inputs    []inputRec
+	Last      Figures // figures of the last evaluation
+	Evaluated bool
+	Period    string // from-date of the day's own pay period ("" before booking)
 	Base      Figures
 	AdjPeriod string // "" for none
 	Adj       Figures
@@ -158,8 +160,6 @@ type bookedRec struct {
 func encode(v any) ([]byte, error) { return msgpack.Marshal(v) }
 
 func decode(b []byte, v any) error { return msgpack.Unmarshal(b, v) }
-
-func seqKey(seq uint64) string { return fmt.Sprintf("%016x", seq) }
 
 func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
 
@@ -170,7 +170,7 @@ func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + e
 func keyByPolicy(pol, emp string) []byte    { return []byte("y/" + pol + "/" + emp) }
 func keyRole(principal, role string) []byte { return []byte("o/" + principal + "/" + role) }
 func keyPolicy(pol string, v int64) []byte  { return []byte("P/" + pol + "/" + fmt.Sprintf("%010d", v)) }
-func keyInputs(emp, date string) []byte     { return []byte("i/" + emp + "/" + date + "/") }
+func keyDayState(emp, date string) []byte   { return []byte("i/" + emp + "/" + date) }
 func keyPunchRef(id [16]byte) []byte        { return []byte("x/" + idHex(id)) }
 func keyReqRef(id [16]byte) []byte          { return []byte("r/" + idHex(id)) }
 func keyDay(emp, date string) []byte        { return []byte("d/" + emp + "/" + date) }
@@ -178,10 +178,6 @@ func keyQuota(emp, month string) []byte     { return []byte("q/" + emp + "/" + m
 func keyDue(ns int64, emp string) []byte    { return []byte("w/" + nsKey(ns) + "/" + emp) }
 func keyClosed(pol, from string) []byte     { return []byte("c/" + policyOrAll(pol) + "/" + from) }
 func keyPay(from, emp string) []byte        { return []byte("p/" + from + "/" + emp) }
-func keyBooked(emp, date string) []byte     { return []byte("b/" + emp + "/" + date) }
-func keyInput(emp, date string, seq uint64) []byte {
-	return []byte("i/" + emp + "/" + date + "/" + seqKey(seq))
-}
 
 func policyOrAll(pol string) string {
 	if pol == "" {

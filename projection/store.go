@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/punchledger/punchledger/ledger"
@@ -29,7 +30,7 @@ type Options struct {
 	// NoSync commits without fsync. Default false. Projection state can always be rebuilt
 	// from the ledger, so losing recent commits in a machine crash only costs a replay.
 	NoSync bool
-	// CacheSize is Pebble's block cache size in bytes. Default 32 MiB.
+	// CacheSize is Pebble's block cache size in bytes. Default 64 MiB.
 	CacheSize int64
 }
 
@@ -49,7 +50,7 @@ func (o *Options) EnsureDefaults() *Options {
 		c.BatchEvents = 4096
 	}
 	if c.CacheSize <= 0 {
-		c.CacheSize = 32 << 20
+		c.CacheSize = 64 << 20
 	}
 	return &c
 }
@@ -84,12 +85,18 @@ func Open(dir string, l *ledger.Ledger, opts *Options) (*Store, error) {
 	o := opts.EnsureDefaults()
 	cache := pebble.NewCache(o.CacheSize)
 	defer cache.Unref()
-	db, err := pebble.Open(dir, &pebble.Options{
+	po := &pebble.Options{
 		FS:           o.FS,
 		Cache:        cache,
 		Logger:       pebbleLogger{o.Logger},
 		MemTableSize: 32 << 20,
-	})
+	}
+	// Projections read many keys that do not exist yet (a day's first input): bloom
+	// filters make those misses cheap.
+	for i := range po.Levels {
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("projection: open %s: %w", dir, err)
 	}
