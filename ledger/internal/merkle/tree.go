@@ -272,7 +272,9 @@ func (t *Tree) Stage(w Writer, leaves []Hash) (Head, error) {
 	}
 	t.mu.Unlock()
 
+	// Set copies key and value into the batch, so both buffers are reused.
 	buf := make([]byte, 0, 2*HashSize)
+	key := Key(t.prefix, 0)
 	for _, leaf := range leaves {
 		n := f.size
 		hashes, err := f.Append(leaf)
@@ -280,7 +282,8 @@ func (t *Tree) Stage(w Writer, leaves []Hash) (Head, error) {
 			return Head{}, err
 		}
 		buf = AppendRecord(buf[:0], hashes)
-		if err := w.Set(Key(t.prefix, n), buf, nil); err != nil {
+		binary.BigEndian.PutUint64(key[len(t.prefix):], uint64(n))
+		if err := w.Set(key, buf, nil); err != nil {
 			return Head{}, fmt.Errorf("merkle: stage record %d: %w", n, err)
 		}
 	}
