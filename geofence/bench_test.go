@@ -115,3 +115,20 @@ func BenchmarkDistance(b *testing.B) {
 		geofence.Distance(pts[i%len(pts)], pts[(i+1)%len(pts)])
 	}
 }
+
+// BenchmarkJudge5000SitesAnywhere judges fixes spread over the whole Earth, most of
+// them thousands of kilometres from every site, where chord bounds are weakest.
+func BenchmarkJudge5000SitesAnywhere(b *testing.B) {
+	set, err := geofence.NewZoneSet(sites(5000, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(6, 6))
+	pts := make([]geofence.Point, 1024)
+	for i := range pts {
+		pts[i] = geofence.Point{Lat: -89 + 178*r.Float64(), Lon: -180 + 360*r.Float64()}
+	}
+	for i := 0; b.Loop(); i++ {
+		set.Judge(pts[i%len(pts)], 20)
+	}
+}

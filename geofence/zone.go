@@ -65,6 +65,9 @@ type prepZone struct {
 	// depth bounds how far inside the zone a point can be: its boundary distance is
 	// never below -depth.
 	depth float64
+	// Every point of the zone lies within reach metres (geodesic) of hub.
+	hub   Point
+	reach float64
 }
 
 // prepPoly is a polygon with each ring's longitudes unwrapped so that consecutive
@@ -98,6 +101,7 @@ func prepare(z Zone) (prepZone, error) {
 			return prepZone{}, zerr("circle.radius_m", fmt.Sprintf("%v not in (0, %d]", c.Radius, MaxRadius), nil)
 		}
 		pz.circle, pz.center, pz.radius, pz.depth = true, c.Center, c.Radius, c.Radius
+		pz.hub, pz.reach = c.Center, c.Radius
 		o := ecef(c.Center)
 		// The chord is never longer than the geodesic, so the disc lies in this cube.
 		for i := range 3 {
@@ -122,6 +126,10 @@ func prepare(z Zone) (prepZone, error) {
 	// which lies in the box, and a geodesic is less than 1.6 times its chord (π/2 on a
 	// sphere, for antipodes).
 	pz.depth = pz.box.diagonal()*1.6 + 1
+	// The hub is a corner of the first part's latitude/longitude box, so it lies in the
+	// ECEF box, within a chord of diagonal() of every point of the zone.
+	pz.hub = Point{Lat: pz.parts[0].minLat, Lon: normLon(pz.parts[0].minLon)}
+	pz.reach = pz.depth
 	return pz, nil
 }
 

@@ -244,7 +244,7 @@ func TestJudgeIndexMatchesLinear(t *testing.T) {
 	}
 	for i := range n {
 		var p geofence.Point
-		switch i % 4 {
+		switch i % 5 {
 		case 0: // anywhere on Earth
 			p = geofence.Point{Lat: -89 + 178*r.Float64(), Lon: -180 + 360*r.Float64()}
 		case 1: // near a random site
@@ -254,6 +254,9 @@ func TestJudgeIndexMatchesLinear(t *testing.T) {
 			p = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
 		case 3: // near the polygons
 			p = geofence.Point{Lat: 52.52 + 0.05*(r.Float64()-0.5), Lon: 13.405 + 0.08*(r.Float64()-0.5)}
+		case 4: // near the antipode of a site, where Distance leaves Vincenty's method
+			c := zs[r.IntN(5000)].Circle.Center
+			p = geofence.Point{Lat: -c.Lat + 2*(r.Float64()-0.5), Lon: c.Lon - 180 + 2*(r.Float64()-0.5)}
 		}
 		acc := 100 * r.Float64()
 		if got, want := set.Judge(p, acc), set.JudgeLinear(p, acc); got != want {
@@ -490,5 +493,43 @@ func TestAntimeridianInvariance(t *testing.T) {
 	}
 	if sides < 100 || sides > 300 {
 		t.Errorf("%d of 400 fixes past the antimeridian (negative longitude); the test does not straddle it", sides)
+	}
+}
+
+// TestIndexWork bounds the work of the index, counted in nodes visited plus zones
+// measured (deterministic, unlike time): one fix against 5,000 sites, whether near
+// them, across the world, or near their antipodes.
+func TestIndexWork(t *testing.T) {
+	zs := sites(5000, 1)
+	set, err := geofence.NewZoneSet(zs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(13, 13))
+	for _, tc := range []struct {
+		name      string
+		point     func() geofence.Point
+		mean, max int
+	}{
+		{"NearSites", func() geofence.Point { return geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()} }, 60, 200},
+		{"Anywhere", func() geofence.Point { return geofence.Point{Lat: -89 + 178*r.Float64(), Lon: -180 + 360*r.Float64()} }, 80, 400},
+		{"Antipodes", func() geofence.Point {
+			c := zs[r.IntN(len(zs))].Circle.Center
+			return geofence.Point{Lat: -c.Lat + 4*(r.Float64()-0.5), Lon: c.Lon - 180 + 4*(r.Float64()-0.5)}
+		}, 150, 600},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			total, worst := 0, 0
+			const n = 400
+			for range n {
+				_, w := set.JudgeWork(tc.point(), 20)
+				total += w
+				worst = max(worst, w)
+			}
+			t.Logf("mean %d, worst %d (of %d zones)", total/n, worst, len(zs))
+			if total/n > tc.mean || worst > tc.max {
+				t.Errorf("mean work %d (limit %d), worst %d (limit %d)", total/n, tc.mean, worst, tc.max)
+			}
+		})
 	}
 }
