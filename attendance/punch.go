@@ -268,6 +268,8 @@ const (
 	// FindingSignatureMissing: the device is bound with a public key but the punch is
 	// not signed.
 	FindingSignatureMissing = "signature_missing"
+	// FindingNotEmployed: the punch's local date is before JoinedOn or after LeftOn.
+	FindingNotEmployed = "not_employed"
 )
 
 // judge builds the punch.recorded event for in. offline punches carry the device's
@@ -347,6 +349,9 @@ func (s *Service) judge(env *punchEnv, a Actor, in *PunchInput, offline bool, de
 					add(rules.FindingClockSkew, "remote.max_clock_skew", fmt.Sprintf("device clock %s off the server at upload (limit %s)", skew.Round(time.Second), lim))
 				}
 			}
+		}
+		if d := rules.DateOf(at.In(pv.loc)).String(); st.rec.JoinedOn != "" && d < st.rec.JoinedOn || st.rec.LeftOn != "" && d > st.rec.LeftOn {
+			add(FindingNotEmployed, "", fmt.Sprintf("punch on %s; employed %s to %s", d, orCode(st.rec.JoinedOn, "?"), orCode(st.rec.LeftOn, "now")))
 		}
 		if bound && len(dev.PublicKey) > 0 && in.Signature == nil {
 			add(FindingSignatureMissing, "", fmt.Sprintf("device %q has a key but the punch is not signed", in.DeviceID))
@@ -434,6 +439,7 @@ var plainDetail = map[string]bool{
 	rules.FindingSignatureInvalid:  true,
 	FindingNoPolicy:                true,
 	FindingSignatureMissing:        true,
+	FindingNotEmployed:             true,
 }
 
 func clamp32(f float64) int32 {

@@ -3,6 +3,7 @@ package attendance_test
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -182,5 +183,33 @@ func TestWorkLocationZone(t *testing.T) {
 	}
 	if p := e.storedPunch(r.LastSeq); p.Fence != attendance.FenceInside || p.Zone != "worklocation:"+loc.String() {
 		t.Fatalf("measurements %+v", p)
+	}
+}
+
+// TestPunchIDReuse: a punch ID that names an event of another employee is refused for
+// that punch only; the rest of the batch is recorded.
+func TestPunchIDReuse(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	r, err := e.svc.RecordPunch(e.ctx, emp, "E1", punchAt(ledger.ID{0x77}, rules.KindIn, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.id(e.svc.UpdateEmployee(e.ctx, hr, attendance.Employee{ID: "E2", ManagerID: "M2", PolicyID: "default", LeftOn: rules.MustDate("2026-03-01")}))
+	in1 := punchAt(ledger.ID{0x77}, rules.KindIn, t0) // E1's punch ID
+	in2 := punchAt(ledger.ID{0x78}, rules.KindIn, t0)
+	in1.DeviceID, in2.DeviceID = "kiosk-1", "kiosk-1"
+	res, err := e.svc.SyncOffline(e.ctx, system, attendance.SyncBatch{EmployeeID: "E2", DeviceID: "kiosk-1", DeviceNow: t0, Punches: []attendance.PunchInput{in1, in2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(res.Items[0].Err, attendance.ErrDuplicatePunch) {
+		t.Fatalf("reused ID: %v", res.Items[0].Err)
+	}
+	if res.Items[1].Err != nil || res.Items[1].FirstSeq <= r.LastSeq {
+		t.Fatalf("second punch: %+v", res.Items[1])
+	}
+	if c := findingCodes(res.Items[1].Findings); !c[attendance.FindingNotEmployed] || !c[rules.FindingUnboundDevice] {
+		t.Fatalf("findings %v", res.Items[1].Findings)
 	}
 }
