@@ -199,8 +199,8 @@ type query struct {
 
 // hubOf picks a point near the middle of the zones (the mean of their hubs' directions
 // from the centre of the Earth) and the distance within which it reaches all of them.
-// Distance is within a millimetre of the geodesic except near antipodes, where it may
-// be 0.5% off; the reach allows 1% and a metre.
+// Distance is within a millimetre of the geodesic except near antipodes (beyond
+// 19,900 km), where it may be 0.5% off; the reach allows a metre, and 1% that far out.
 func (s *ZoneSet) hubOf(zis []int32) (Point, float64) {
 	var m vec3
 	for _, zi := range zis {
@@ -216,7 +216,11 @@ func (s *ZoneSet) hubOf(zis []int32) (Point, float64) {
 	reach := 0.0
 	for _, zi := range zis {
 		z := &s.zones[zi]
-		reach = math.Max(reach, Distance(hub, z.hub)*1.01+1+z.reach)
+		d := Distance(hub, z.hub)
+		if d > 19_000e3 {
+			d *= 1.01
+		}
+		reach = math.Max(reach, d+1+z.reach)
 	}
 	return hub, reach
 }
