@@ -33,102 +33,72 @@ func polygon1000() geofence.Zone {
 	return geofence.NewPolygonZone("poly-1000", geofence.Polygon{Outer: ring})
 }
 
+// box is a latitude/longitude rectangle fixes are drawn from.
+type box struct{ lat, lon, dlat, dlon float64 }
+
+var (
+	siteArea   = box{47, 5, 8, 11}                             // over the 5,000 sites
+	berlin     = box{52.52 - 0.025, 13.405 - 0.04, 0.05, 0.08} // around polygon1000
+	wholeEarth = box{-89, -180, 178, 360}
+)
+
+// fixes returns 1,024 points drawn uniformly from bx with a fixed seed.
+func fixes(seed uint64, bx box) []geofence.Point {
+	r := rand.New(rand.NewPCG(seed, seed))
+	pts := make([]geofence.Point, 1024)
+	for i := range pts {
+		pts[i] = geofence.Point{Lat: bx.lat + bx.dlat*r.Float64(), Lon: bx.lon + bx.dlon*r.Float64()}
+	}
+	return pts
+}
+
+// benchJudge judges the fixes in turn with judge.
+func benchJudge(b *testing.B, zones []geofence.Zone, pts []geofence.Point, judge func(*geofence.ZoneSet, geofence.Point)) {
+	set, err := geofence.NewZoneSet(zones)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		judge(set, pts[i%len(pts)])
+	}
+}
+
+func judge20(s *geofence.ZoneSet, p geofence.Point) { s.Judge(p, 20) }
+
 // BenchmarkJudge5000Sites judges one fix against 5,000 circular sites through the
-// index (the budget: 50 µs per fix). The fixes cycle through points near sites
-// and points far from any.
+// index (the budget: 50 µs per fix); the fixes lie over the sites' area.
 func BenchmarkJudge5000Sites(b *testing.B) {
-	zs := sites(5000, 1)
-	set, err := geofence.NewZoneSet(zs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(2, 2))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
-	}
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		set.Judge(pts[i%len(pts)], 20)
-	}
-}
-
-// BenchmarkJudge5000SitesLinear is the same work without the index, for comparison.
-func BenchmarkJudge5000SitesLinear(b *testing.B) {
-	set, err := geofence.NewZoneSet(sites(5000, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(2, 2))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
-	}
-	for i := 0; b.Loop(); i++ {
-		set.JudgeLinear(pts[i%len(pts)], 20)
-	}
-}
-
-// BenchmarkPolygon1000 judges fixes against one 1,000-vertex polygon: containment plus
-// the distance to the nearest edge.
-func BenchmarkPolygon1000(b *testing.B) {
-	set, err := geofence.NewZoneSet([]geofence.Zone{polygon1000()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(3, 3))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: 52.52 + 0.05*(r.Float64()-0.5), Lon: 13.405 + 0.08*(r.Float64()-0.5)}
-	}
-	for i := 0; b.Loop(); i++ {
-		set.Judge(pts[i%len(pts)], 10)
-	}
-}
-
-// BenchmarkContainsPolygon1000 is the point-in-polygon test alone on a 1,000-vertex
-// polygon (no boundary distance).
-func BenchmarkContainsPolygon1000(b *testing.B) {
-	set, err := geofence.NewZoneSet([]geofence.Zone{polygon1000()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(3, 3))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: 52.52 + 0.05*(r.Float64()-0.5), Lon: 13.405 + 0.08*(r.Float64()-0.5)}
-	}
-	var dst []string
-	for i := 0; b.Loop(); i++ {
-		dst = set.Containing(dst[:0], pts[i%len(pts)])
-	}
-}
-
-// BenchmarkDistance is one Vincenty inverse solution for pairs up to ~1,000 km apart.
-func BenchmarkDistance(b *testing.B) {
-	r := rand.New(rand.NewPCG(5, 5))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: 47 + 8*r.Float64(), Lon: 5 + 11*r.Float64()}
-	}
-	for i := 0; b.Loop(); i++ {
-		geofence.Distance(pts[i%len(pts)], pts[(i+1)%len(pts)])
-	}
+	benchJudge(b, sites(5000, 1), fixes(2, siteArea), judge20)
 }
 
 // BenchmarkJudge5000SitesAnywhere judges fixes spread over the whole Earth, most of
 // them thousands of kilometres from every site, where chord bounds are weakest.
 func BenchmarkJudge5000SitesAnywhere(b *testing.B) {
-	set, err := geofence.NewZoneSet(sites(5000, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(6, 6))
-	pts := make([]geofence.Point, 1024)
-	for i := range pts {
-		pts[i] = geofence.Point{Lat: -89 + 178*r.Float64(), Lon: -180 + 360*r.Float64()}
-	}
+	benchJudge(b, sites(5000, 1), fixes(6, wholeEarth), judge20)
+}
+
+// BenchmarkJudge5000SitesLinear is BenchmarkJudge5000Sites without the index.
+func BenchmarkJudge5000SitesLinear(b *testing.B) {
+	benchJudge(b, sites(5000, 1), fixes(2, siteArea), func(s *geofence.ZoneSet, p geofence.Point) { s.JudgeLinear(p, 20) })
+}
+
+// BenchmarkPolygon1000 judges fixes against one 1,000-vertex polygon: containment plus
+// the distance to the nearest edge.
+func BenchmarkPolygon1000(b *testing.B) {
+	benchJudge(b, []geofence.Zone{polygon1000()}, fixes(3, berlin), judge20)
+}
+
+// BenchmarkContainsPolygon1000 is the point-in-polygon test alone on a 1,000-vertex
+// polygon (no boundary distance).
+func BenchmarkContainsPolygon1000(b *testing.B) {
+	var dst []string
+	benchJudge(b, []geofence.Zone{polygon1000()}, fixes(3, berlin), func(s *geofence.ZoneSet, p geofence.Point) { dst = s.Containing(dst[:0], p) })
+}
+
+// BenchmarkDistance is one Vincenty inverse solution for pairs up to ~1,000 km apart.
+func BenchmarkDistance(b *testing.B) {
+	pts := fixes(5, siteArea)
 	for i := 0; b.Loop(); i++ {
-		set.Judge(pts[i%len(pts)], 20)
+		geofence.Distance(pts[i%len(pts)], pts[(i+1)%len(pts)])
 	}
 }
