@@ -101,7 +101,7 @@ func prepare(z Zone) (prepZone, error) {
 			return prepZone{}, zerr("circle.radius_m", fmt.Sprintf("%v not in (0, %d]", c.Radius, MaxRadius), nil)
 		}
 		pz.circle, pz.center, pz.radius, pz.depth = true, c.Center, c.Radius, c.Radius
-		pz.hub, pz.reach = c.Center, c.Radius
+		pz.hub, pz.reach = c.Center, limitReach(c.Radius)
 		o := ecef(c.Center)
 		// The chord is never longer than the geodesic, so the disc lies in this cube.
 		for i := range 3 {
@@ -129,7 +129,7 @@ func prepare(z Zone) (prepZone, error) {
 	// The hub is a corner of the first part's latitude/longitude box, so it lies in the
 	// ECEF box, within a chord of diagonal() of every point of the zone.
 	pz.hub = Point{Lat: pz.parts[0].minLat, Lon: normLon(pz.parts[0].minLon)}
-	pz.reach = pz.depth
+	pz.reach = limitReach(pz.depth)
 	return pz, nil
 }
 

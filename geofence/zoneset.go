@@ -222,7 +222,17 @@ func (s *ZoneSet) hubOf(zis []int32) (Point, float64) {
 		}
 		reach = math.Max(reach, d+1+z.reach)
 	}
-	return hub, reach
+	return hub, limitReach(reach)
+}
+
+// limitReach turns off the hub bound (infinite reach) for zones or nodes spread over
+// more than 5,000 km: it would prune little there, and it relies on the geodesics from
+// the hub staying shortest out to the reach.
+func limitReach(r float64) float64 {
+	if r > 5_000e3 {
+		return math.Inf(1)
+	}
+	return r
 }
 
 // lowerBound bounds from below the signed boundary distance from v to any zone in a
