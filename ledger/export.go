@@ -32,6 +32,12 @@ type ExportOptions struct {
 	// Redact, if set, is called for every event (valid only during the call); when it
 	// returns true the event's Data is withheld: the file keeps its envelope and leaf
 	// hash, so the tree and the checkpoint still verify. Nil redacts nothing.
+	//
+	// What a reader can trust of a redacted event is its position and leaf hash (the
+	// tree and checkpoint cover them) and that its Hash is the next event's PrevHash.
+	// Its other envelope fields cannot be recomputed without the withheld data, so a
+	// file rewritten by someone could change them undetected; an auditor who needs
+	// them should get the full export (or the event) and check it against the leaf.
 	Redact func(*Event) bool
 }
 
@@ -99,7 +105,7 @@ func (l *Ledger) Export(ctx context.Context, w io.Writer, opts ExportOptions) (T
 				return TreeHead{}, err
 			}
 		}
-		if k := it.Key(); binary.BigEndian.Uint64(k[1:]) != seq {
+		if k := it.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != seq {
 			return TreeHead{}, &CorruptError{Seq: seq, Reason: "event missing"}
 		}
 		v, err := it.ValueAndErr()

@@ -98,13 +98,27 @@ func (l *Ledger) tree() *treeState {
 	return ts
 }
 
-// TreeHead returns the size and root of the tree over every committed event.
+// TreeHead returns the size and root of the tree over every committed event; its
+// Size is never beyond Head's seq.
 func (l *Ledger) TreeHead() TreeHead {
 	ts := l.tree()
 	if ts == nil {
 		return TreeHead{Root: Hash(merkle.EmptyRoot())}
 	}
-	return ts.head()
+	th := ts.head()
+	seq, _ := l.Head()
+	if th.Size <= seq || l.enter() != nil {
+		return th
+	}
+	defer l.leave()
+	// The committer has adopted a group it has not published yet (it publishes right
+	// after): report the tree over the published events, read from the store, so that
+	// a caller can Get every event the head covers.
+	f, err := merkle.LoadFrontier(merkle.StoreReader(l.db, treePrefix), int64(seq))
+	if err != nil {
+		return th
+	}
+	return TreeHead{Size: seq, Root: Hash(f.Root())}
 }
 
 // Checkpoint returns the current tree head signed by signer, as a note whose text is

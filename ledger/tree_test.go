@@ -509,3 +509,57 @@ func BenchmarkProofs(b *testing.B) {
 		}
 	})
 }
+
+// TestProofsWhileAppending proves against the moving tree head while other goroutines
+// append: every head read is provable and consistent with the one before (run under
+// -race by CI).
+func TestProofsWhileAppending(t *testing.T) {
+	l := openMem(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	writers := 4
+	per := 150
+	if testing.Short() {
+		per = 50
+	}
+	errc := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range per {
+				if _, err := l.Append(ctx, fmt.Sprintf("employee/W%d", w), ledger.Any, punch(fmt.Sprintf("w%d-%d", w, i))); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	done := 0
+	prev := l.TreeHead()
+	for checks := 0; done < writers || checks < 20; checks++ {
+		select {
+		case err := <-errc:
+			mustf(t, err, "append")
+			done++
+		default:
+		}
+		head := l.TreeHead()
+		if head.Size == 0 {
+			continue
+		}
+		seq := 1 + uint64(checks)%head.Size
+		p, err := l.ProveInclusion(seq, head.Size)
+		mustf(t, err, "prove %d in %d", seq, head.Size)
+		e, err := l.Get(seq)
+		mustf(t, err, "get %d", seq)
+		mustf(t, ledger.VerifyInclusion(p, e.LeafHash(), head), "inclusion of %d in %d", seq, head.Size)
+		c, err := l.ProveConsistency(prev.Size, head.Size)
+		mustf(t, err, "prove %d→%d", prev.Size, head.Size)
+		mustf(t, ledger.VerifyConsistency(c, prev, head), "consistency %d→%d", prev.Size, head.Size)
+		prev = head
+	}
+	if got, want := l.TreeHead().Size, uint64(writers*per); got != want {
+		t.Fatalf("tree size %d, want %d", got, want)
+	}
+	mustf(t, l.Verify(context.Background()), "verify")
+}
