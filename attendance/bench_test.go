@@ -70,36 +70,75 @@ var (
 // of 500 (one AppendBatch and one fsync per batch) into a ledger on disk, with
 // durable commits — beside raw Pebble writing the same stored event bytes in batches
 // of 500 with one fsync each. Run with -benchtime=1x: one iteration is the whole
-// 100,000.
+// 100,000. The attendance-4way variant runs four uploaders at once (different
+// employees), sharing the ledger's group commit.
 //
 //	go test -run XXX -bench SyncOffline -benchtime 1x ./attendance/
 func BenchmarkSyncOffline(b *testing.B) {
 	batches := benchBatches()
-	b.Run("attendance", func(b *testing.B) {
-		for range b.N {
-			b.StopTimer()
-			e := newEnvDurable(b)
-			benchSetup(b, e)
-			b.StartTimer()
-			start := time.Now()
-			for _, bt := range batches {
-				res, err := e.svc.SyncOffline(e.ctx, attendance.DeviceActor(bt.DeviceID), bt)
-				if err != nil {
-					b.Fatal(err)
+	for _, par := range []int{1, 4} {
+		// par uploaders at a time (different employees): their batches share the
+		// ledger's group commit. par=1 is the figure of record.
+		name := "attendance"
+		if par > 1 {
+			name = fmt.Sprintf("attendance-%dway", par)
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				e := newEnvDurable(b)
+				benchSetup(b, e)
+				work := make(chan attendance.SyncBatch)
+				errs := make(chan error, par)
+				b.StartTimer()
+				start := time.Now()
+				var wg sync.WaitGroup
+				for range par {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for bt := range work {
+							res, err := e.svc.SyncOffline(e.ctx, attendance.DeviceActor(bt.DeviceID), bt)
+							if err == nil {
+								for _, it := range res.Items {
+									if it.Err != nil || it.Duplicate {
+										err = fmt.Errorf("item: %v, duplicate %v", it.Err, it.Duplicate)
+										break
+									}
+								}
+							}
+							if err != nil {
+								errs <- err
+								return
+							}
+						}
+					}()
 				}
-				for _, it := range res.Items {
-					if it.Err != nil || it.Duplicate {
-						b.Fatal(it.Err, it.Duplicate)
+				// Round-robin over employees so that parallel uploaders hit different
+				// employees.
+				per := len(batches) / benchEmployees
+				for i := range per {
+					for k := range benchEmployees {
+						work <- batches[k*per+i]
 					}
 				}
+				close(work)
+				wg.Wait()
+				el := time.Since(start)
+				b.StopTimer()
+				select {
+				case err := <-errs:
+					b.Fatal(err)
+				default:
+				}
+				b.ReportMetric(float64(benchPunches)/el.Seconds(), "events/s")
+				if par == 1 {
+					benchOnce.Do(func() { benchStored = storedPunches(b, e) })
+				}
+				e.l.Close()
 			}
-			el := time.Since(start)
-			b.StopTimer()
-			b.ReportMetric(float64(benchPunches)/el.Seconds(), "events/s")
-			benchOnce.Do(func() { benchStored = storedPunches(b, e) })
-			e.l.Close()
-		}
-	})
+		})
+	}
 	b.Run("pebble", func(b *testing.B) {
 		if benchStored == nil {
 			b.Skip("needs the attendance sub-benchmark first")

@@ -167,3 +167,32 @@ func TestRebindFlow(t *testing.T) {
 	e.id(e.svc.UnbindDevice(e.ctx, hr, "E1", "phone-2", "lost"))
 	e.id(e.svc.BindDevice(e.ctx, emp, "E1", attendance.Device{ID: "phone-3"}))
 }
+
+// TestCorrectionLimitPerPayPeriod: with limit_per pay_period the limit counts over the
+// corrected day's pay period (here weekly, from Mondays).
+func TestCorrectionLimitPerPayPeriod(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	p := loadPolicy(t)
+	p.Version, p.EffectiveFrom = 2, rules.MustDate("2026-05-01")
+	p.Corrections.Limit, p.Corrections.LimitPer = 1, rules.PerPayPeriod
+	p.PayPeriod = rules.PayPeriod{Kind: rules.Weekly, Anchor: rules.MustDate("2026-05-04")}
+	e.id(e.svc.PublishPolicy(e.ctx, admin, p))
+	e.clock.Set(time.Date(2026, 5, 12, 9, 0, 0, 0, time.UTC))
+	req := func(day string) (attendance.Receipt, error) {
+		d := rules.MustDate(day)
+		return e.svc.RequestCorrection(e.ctx, emp, "E1", attendance.CorrectionInput{Day: d, Kind: rules.CorrectMissingIn, At: d.At(9*60, time.UTC)})
+	}
+	e.id(req("2026-05-05"))
+	before := e.head()
+	_, err := req("2026-05-08") // same week
+	e.refused(err, attendance.ErrLimitExceeded, before)
+	e.id(req("2026-05-11")) // next pay period
+	// A pay period can be closed once, and only as the policy defines it.
+	e.id(e.svc.ClosePayPeriod(e.ctx, hr, attendance.PayPeriod{PolicyID: "default", From: rules.MustDate("2026-05-04"), To: rules.MustDate("2026-05-10")}))
+	before = e.head()
+	_, err = e.svc.ClosePayPeriod(e.ctx, hr, attendance.PayPeriod{PolicyID: "default", From: rules.MustDate("2026-05-04"), To: rules.MustDate("2026-05-10")})
+	e.refused(err, attendance.ErrPeriodClosed, before)
+	_, err = e.svc.ClosePayPeriod(e.ctx, hr, attendance.PayPeriod{PolicyID: "default", From: rules.MustDate("2026-05-05"), To: rules.MustDate("2026-05-11")})
+	e.refused(err, attendance.ErrInvalid, before)
+}

@@ -175,19 +175,25 @@ func (s *Service) forget(id string) {
 	s.mu.Unlock()
 }
 
-// orgView returns a copy of the org state, caught up with the ledger.
+// orgView returns the org state caught up with the ledger. The state returned is
+// never changed afterwards (new events are folded into a copy), so callers share it
+// without copying.
 func (s *Service) orgView(ctx context.Context) (*orgState, error) {
 	s.orgMu.Lock()
 	defer s.orgMu.Unlock()
-	if err := s.l.ScanStream(ctx, OrgStream, s.org.version+1, s.org.apply); err != nil {
-		s.org = newOrgState()
+	cur := s.org
+	next := cur
+	err := s.l.ScanStream(ctx, OrgStream, cur.version+1, func(e *ledger.Event) error {
+		if next == cur {
+			next = cur.clone()
+		}
+		return next.apply(e)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("attendance: read org: %w", err)
 	}
-	c := &orgState{version: s.org.version, roles: make(map[string][]Role, len(s.org.roles)), periods: s.org.periods[:len(s.org.periods):len(s.org.periods)]}
-	for k, v := range s.org.roles {
-		c.roles[k] = v[:len(v):len(v)]
-	}
-	return c, nil
+	s.org = next
+	return next, nil
 }
 
 func expectFor(version uint64) ledger.Expected {

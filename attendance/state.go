@@ -223,6 +223,14 @@ type orgState struct {
 
 func newOrgState() *orgState { return &orgState{roles: make(map[string][]Role)} }
 
+func (o *orgState) clone() *orgState {
+	c := &orgState{version: o.version, roles: make(map[string][]Role, len(o.roles)), periods: slices.Clone(o.periods)}
+	for k, v := range o.roles {
+		c.roles[k] = slices.Clone(v)
+	}
+	return c
+}
+
 func (o *orgState) has(principal string, r Role) bool {
 	return slices.Contains(o.roles[principal], r)
 }
