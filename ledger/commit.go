@@ -42,6 +42,7 @@ type committer struct {
 	nanos   int64             // its RecordedAt
 	streams map[string]uint64 // stream heads known so far (loaded lazily)
 	tree    treeHook
+	filter  *idFilter         // every ID in the ledger (and maybe a few more)
 
 	// Per-group scratch, reset for every group.
 	batch      *pebble.Batch
@@ -190,6 +191,9 @@ func (c *committer) lookupID(l *Ledger, id ID) (idEntry, bool, error) {
 	if e, ok := c.ids[id]; ok {
 		return e, true, nil
 	}
+	if !c.filter.mayContain(id) {
+		return idEntry{}, false, nil
+	}
 	v, closer, err := l.db.Get(idKey(id))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return idEntry{}, false, nil
@@ -307,6 +311,7 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 		return err
 	}
 	c.ids[e.ID] = idEntry{seq: e.Seq, digest: digest}
+	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
 	c.staged[e.Seq] = e
 	g.seq, g.hash = e.Seq, e.Hash
 	return nil

@@ -33,7 +33,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if scanDirs.root != "" {
+		os.RemoveAll(scanDirs.root)
+	}
+	os.Exit(code)
 }
 
 const crashWriters = 4

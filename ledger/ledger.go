@@ -162,6 +162,9 @@ func (l *Ledger) recover() error {
 	if err := it.Error(); err != nil {
 		return err
 	}
+	if l.c.filter, err = loadIDFilter(l.db); err != nil {
+		return err
+	}
 	return l.c.openTree(l)
 }
 

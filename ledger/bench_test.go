@@ -1,0 +1,334 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/punchledger/punchledger/ledger"
+)
+
+// Every ledger benchmark has a raw-Pebble twin right below it that writes or reads the
+// same bytes: keys of the same size (9 bytes: prefix + big-endian seq), values of the
+// same size as the stored envelopes, the same batch size and the same sync mode. The
+// ratio ledger/raw is what the targets are about.
+
+var scanEvents = flag.Int("ledger.scan-events", 1_000_000, "events in the full-scan benchmarks")
+
+const benchDataLen = 160 // a punch payload: kind, device time, location, accuracy, BSSID, IP…
+
+func benchEvent(rng *atomic.Uint64, i int) ledger.Proposed {
+	var id ledger.ID
+	binary.BigEndian.PutUint64(id[:], rng.Add(1))
+	binary.BigEndian.PutUint64(id[8:], 0x5eed)
+	data := make([]byte, benchDataLen)
+	for j := range data {
+		data[j] = byte(i + j)
+	}
+	return ledger.Proposed{ID: id, Type: "punch.recorded", Schema: 1, OccurredAt: t0, Actor: fmt.Sprintf("device:D%04d", i%1000), Data: data}
+}
+
+func benchStream(i int) string { return fmt.Sprintf("employee/E%04d", i%1000) }
+
+// storedLen is the size of the envelope the ledger stores for benchEvent(…, i).
+func storedLen(i int) int {
+	e := ledger.Event{Stream: benchStream(i), Type: "punch.recorded", Actor: fmt.Sprintf("device:D%04d", i%1000), Data: make([]byte, benchDataLen)}
+	return len(ledger.EncodeEvent(&e))
+}
+
+func openBenchLedger(b *testing.B, dir string, noSync bool) *ledger.Ledger {
+	b.Helper()
+	l, err := ledger.Open(dir, &ledger.Options{NoSync: noSync, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return l
+}
+
+func openBenchPebble(b *testing.B, dir string) *pebble.DB {
+	b.Helper()
+	o := (&ledger.Options{}).EnsureDefaults()
+	db, err := pebble.Open(dir, &pebble.Options{CacheSize: o.CacheSize, MemTableSize: o.MemTableSize, Logger: quietLogger{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any)         {}
+func (quietLogger) Errorf(string, ...any)        {}
+func (quietLogger) Fatalf(f string, args ...any) { panic(fmt.Sprintf(f, args...)) }
+
+func reportEventsPerSec(b *testing.B, events int) {
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+const batchEvents = 1000
+
+// BenchmarkAppendBatch: one Append of 1,000 events to one stream, synced.
+func BenchmarkAppendBatch(b *testing.B) {
+	l := openBenchLedger(b, b.TempDir(), false)
+	defer l.Close()
+	ctx := context.Background()
+	var rng atomic.Uint64
+	evs := make([]ledger.Proposed, batchEvents)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		for i := range evs {
+			evs[i] = benchEvent(&rng, i)
+		}
+		b.StartTimer()
+		if _, err := l.Append(ctx, benchStream(n), ledger.Any, evs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportEventsPerSec(b, b.N*batchEvents)
+}
+
+// BenchmarkAppendBatchRequests: AppendBatch of 1,000 one-event requests (offline sync).
+func BenchmarkAppendBatchRequests(b *testing.B) {
+	l := openBenchLedger(b, b.TempDir(), false)
+	defer l.Close()
+	ctx := context.Background()
+	var rng atomic.Uint64
+	reqs := make([]ledger.AppendRequest, batchEvents)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		for i := range reqs {
+			reqs[i] = ledger.AppendRequest{Stream: benchStream(i), Expect: ledger.Any, Events: []ledger.Proposed{benchEvent(&rng, i)}}
+		}
+		b.StartTimer()
+		res, err := l.AppendBatch(ctx, reqs)
+		if err != nil || res[0].Err != nil {
+			b.Fatal(err, res[0].Err)
+		}
+	}
+	reportEventsPerSec(b, b.N*batchEvents)
+}
+
+// BenchmarkAppendBatchRawPebble: the twin — 1,000 Sets of 9-byte keys and
+// envelope-sized values in one batch, synced.
+func BenchmarkAppendBatchRawPebble(b *testing.B) {
+	db := openBenchPebble(b, b.TempDir())
+	defer db.Close()
+	vals := make([][]byte, batchEvents)
+	for i := range vals {
+		vals[i] = make([]byte, storedLen(i))
+	}
+	seq := uint64(0)
+	key := make([]byte, 9)
+	key[0] = 'e'
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		batch := db.NewBatch()
+		for i := range vals {
+			seq++
+			binary.BigEndian.PutUint64(key[1:], seq)
+			binary.BigEndian.PutUint64(vals[i], seq)
+			if err := batch.Set(key, vals[i], nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := batch.Commit(pebble.Sync); err != nil {
+			b.Fatal(err)
+		}
+		batch.Close()
+	}
+	reportEventsPerSec(b, b.N*batchEvents)
+}
+
+// runWriters runs b.N operations spread over w goroutines.
+func runWriters(b *testing.B, w int, op func(i int) error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, w)
+	b.ResetTimer()
+	for range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				if err := op(i); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errc)
+	for err := range errc {
+		b.Fatal(err)
+	}
+	reportEventsPerSec(b, b.N)
+}
+
+// BenchmarkAppendSingle: durable one-event appends from 1 and 64 goroutines; with group
+// commit 64 writers share fsyncs.
+func BenchmarkAppendSingle(b *testing.B) {
+	for _, w := range []int{1, 64} {
+		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
+			l := openBenchLedger(b, b.TempDir(), false)
+			defer l.Close()
+			ctx := context.Background()
+			var rng atomic.Uint64
+			evs := make([]ledger.Proposed, 1000)
+			for i := range evs {
+				evs[i] = benchEvent(&rng, i)
+			}
+			runWriters(b, w, func(i int) error {
+				e := evs[i%len(evs)]
+				binary.BigEndian.PutUint64(e.ID[:], uint64(i)+1<<40)
+				_, err := l.Append(ctx, benchStream(i), ledger.Any, e)
+				return err
+			})
+		})
+	}
+}
+
+// BenchmarkAppendSingleRawPebble: the twin — one synced Set per operation (Pebble's own
+// commit pipeline also shares fsyncs between concurrent writers).
+func BenchmarkAppendSingleRawPebble(b *testing.B) {
+	for _, w := range []int{1, 64} {
+		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
+			db := openBenchPebble(b, b.TempDir())
+			defer db.Close()
+			runWriters(b, w, func(i int) error {
+				key := make([]byte, 9)
+				key[0] = 'e'
+				binary.BigEndian.PutUint64(key[1:], uint64(i)+1)
+				return db.Set(key, make([]byte, storedLen(i)), pebble.Sync)
+			})
+		})
+	}
+}
+
+// scanDirs holds the databases the scan benchmarks build once per process.
+var scanDirs struct {
+	once        sync.Once
+	root        string
+	ledger, raw string
+	err         error
+}
+
+func buildScanDBs(b *testing.B) (string, string) {
+	scanDirs.once.Do(func() {
+		root, err := os.MkdirTemp("", "ledger-scan-bench-")
+		if err != nil {
+			scanDirs.err = err
+			return
+		}
+		scanDirs.root, scanDirs.ledger, scanDirs.raw = root, root+"/ledger", root+"/raw"
+		start := time.Now()
+		l := openBenchLedger(b, scanDirs.ledger, true)
+		ctx := context.Background()
+		var rng atomic.Uint64
+		total := *scanEvents
+		for done := 0; done < total; {
+			n := min(batchEvents, total-done)
+			reqs := make([]ledger.AppendRequest, n)
+			for i := range reqs {
+				reqs[i] = ledger.AppendRequest{Stream: benchStream(done + i), Events: []ledger.Proposed{benchEvent(&rng, done+i)}}
+			}
+			if _, err := l.AppendBatch(ctx, reqs); err != nil {
+				scanDirs.err = err
+				return
+			}
+			done += n
+		}
+		if err := l.Close(); err != nil {
+			scanDirs.err = err
+			return
+		}
+		// The raw twin holds the very same 'e' keys and values.
+		src, err := pebble.Open(scanDirs.ledger, &pebble.Options{Logger: quietLogger{}})
+		if err != nil {
+			scanDirs.err = err
+			return
+		}
+		dst := openBenchPebble(b, scanDirs.raw)
+		it, _ := src.NewIter(&pebble.IterOptions{LowerBound: []byte{'e'}, UpperBound: []byte{'f'}})
+		batch := dst.NewBatch()
+		for ok := it.First(); ok; ok = it.Next() {
+			batch.Set(it.Key(), it.Value(), nil)
+			if batch.Len() > 4<<20 {
+				batch.Commit(pebble.NoSync)
+				batch = dst.NewBatch()
+			}
+		}
+		batch.Commit(pebble.Sync)
+		it.Close()
+		src.Close()
+		dst.Close()
+		b.Logf("built %d events for the scan benchmarks in %v", total, time.Since(start))
+	})
+	if scanDirs.err != nil {
+		b.Fatal(scanDirs.err)
+	}
+	return scanDirs.ledger, scanDirs.raw
+}
+
+// BenchmarkScan: read and decode every event (envelope only; payloads are decoded on
+// demand) with one reused Event.
+func BenchmarkScan(b *testing.B) {
+	dir, _ := buildScanDBs(b)
+	l := openBenchLedger(b, dir, false)
+	defer l.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	var sum uint64
+	for n := 0; n < b.N; n++ {
+		count := 0
+		err := l.Scan(ctx, 1, 0, func(e *ledger.Event) error {
+			sum += e.Version + uint64(len(e.Data)) + uint64(len(e.Stream))
+			count++
+			return nil
+		})
+		if err != nil || count != *scanEvents {
+			b.Fatal(err, count)
+		}
+	}
+	reportEventsPerSec(b, b.N**scanEvents)
+}
+
+// BenchmarkScanRawPebble: the twin — iterate the same keys and values, no decoding.
+func BenchmarkScanRawPebble(b *testing.B) {
+	_, dir := buildScanDBs(b)
+	db := openBenchPebble(b, dir)
+	defer db.Close()
+	b.ResetTimer()
+	var sum int
+	for n := 0; n < b.N; n++ {
+		it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{'e'}, UpperBound: []byte{'f'}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		count := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			sum += len(it.Value())
+			count++
+		}
+		it.Close()
+		if count != *scanEvents {
+			b.Fatal(count)
+		}
+	}
+	reportEventsPerSec(b, b.N**scanEvents)
+}
