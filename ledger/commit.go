@@ -42,7 +42,7 @@ type committer struct {
 	nanos   int64             // its RecordedAt
 	streams map[string]uint64 // stream heads known so far (loaded lazily)
 	tree    treeHook
-	filter  *idFilter         // every ID in the ledger (and maybe a few more)
+	filter  *idFilter // every ID in the ledger (and maybe a few more)
 
 	// Per-group scratch, reset for every group.
 	batch      *pebble.Batch
