@@ -94,6 +94,12 @@ func FuzzGeoJSON(f *testing.F) {
 			if j := set.Judge(p, 1); j.Verdict == geofence.Unknown || j.Zone == "" {
 				t.Fatalf("Judge(%v) = %+v", p, j)
 			}
+			// The index must agree with a plain scan, here and across the globe.
+			for _, q := range []geofence.Point{p, {Lat: -p.Lat, Lon: p.Lon / 2}, {Lat: p.Lat / 3, Lon: -p.Lon}} {
+				if got, want := set.Judge(q, 5), set.JudgeLinear(q, 5); got != want {
+					t.Fatalf("Judge(%v) = %+v, plain scan %+v", q, got, want)
+				}
+			}
 		}
 	})
 }
