@@ -12,6 +12,7 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/ledger/internal/merkle"
 )
 
 // quietPebble drops Pebble's informational lines and fails the test on its errors.
@@ -73,6 +74,19 @@ func TestVerifyTamper(t *testing.T) {
 		{"EventDeleted", func(t *testing.T, db *pebble.DB) { mustf(t, db.Delete(rawEventKey(victim), pebble.Sync), "delete") }, victim},
 		{"TreeHash", func(t *testing.T, db *pebble.DB) { rawFlip(t, db, rawTreeKey(victim), func(int) int { return 3 }) }, victim},
 		{"TreeHashesDeleted", func(t *testing.T, db *pebble.DB) { mustf(t, db.Delete(rawTreeKey(victim), pebble.Sync), "delete") }, victim},
+		// A forger who also rewrites the event's own tree hashes is still caught at
+		// the event, by its chain hash (the tree would only notice at a later seq).
+		{"EventAndItsTreeHashesRewritten", func(t *testing.T, db *pebble.DB) {
+			rawFlip(t, db, rawEventKey(victim), func(n int) int { return n - 33 })
+			v, c, err := db.Get(rawEventKey(victim))
+			mustf(t, err, "get")
+			f, err := merkle.LoadFrontier(merkle.StoreReader(db, []byte{'t'}), victim-1)
+			mustf(t, err, "load frontier")
+			hashes, err := f.Append(merkle.LeafHash(v))
+			c.Close()
+			mustf(t, err, "append")
+			mustf(t, db.Set(rawTreeKey(victim), merkle.AppendRecord(nil, hashes), pebble.Sync), "set")
+		}, victim},
 		{"EventReplacedByAnother", func(t *testing.T, db *pebble.DB) {
 			v, c, err := db.Get(rawEventKey(victim + 1))
 			mustf(t, err, "get")
