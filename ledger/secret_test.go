@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/punchledger/punchledger/ledger"
 )
@@ -37,7 +38,8 @@ func filesContaining(t *testing.T, dir string, needle []byte) []string {
 }
 
 func TestDeleteSecretPurges(t *testing.T) {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	for _, c := range []struct {
 		name    string
 		flushed bool // value reached an sstable before the delete
