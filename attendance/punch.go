@@ -54,8 +54,7 @@ type PunchResult struct {
 }
 
 const (
-	maxFactorLen = 32
-	maxTextLen   = 256
+	maxTextLen = 256
 	// punches more than this far from the server clock are refused as malformed
 	// (a device clock can be wrong; not by decades)
 	maxClockDistance = 5 * 365 * 24 * time.Hour
@@ -95,8 +94,10 @@ func (in *PunchInput) validate(op, field string, now time.Time) error {
 		if math.IsNaN(l.Lat) || math.IsNaN(l.Lon) || math.IsInf(l.Lat, 0) || math.IsInf(l.Lon, 0) || math.IsNaN(l.Accuracy) || math.IsInf(l.Accuracy, 0) {
 			return invalid(op, field+".Location", "not a finite number")
 		}
-		if len(l.Provider) > maxFactorLen {
-			return invalid(op, field+".Location.Provider", "too long")
+		if l.Provider != "" {
+			if err := validCode(op, field+".Location.Provider", l.Provider); err != nil {
+				return err // stored in plaintext: a code, never free text
+			}
 		}
 	}
 	if len(in.BSSID) > maxTextLen || len(in.SSID) > maxTextLen {
@@ -380,9 +381,13 @@ func (s *Service) judge(env *punchEnv, a Actor, in *PunchInput, offline bool, de
 				p.IP = MatchAllowed
 			}
 		}
-		if fix != nil {
-			fix = pol.StoredLocation(fix)
-		}
+	}
+	if len(p.Findings) > maxFindings {
+		p.Findings = append(p.Findings[:maxFindings-1], Finding{Code: "more_findings", Detail: fmt.Sprintf("%d more", len(p.Findings)-maxFindings+1)})
+	}
+	exact := fix
+	if fix != nil && pv != nil {
+		fix = pv.policy.StoredLocation(fix)
 	}
 	p.Privacy = string(privacy)
 	ev := PunchEvidence{Signature: in.Signature}
@@ -416,8 +421,8 @@ func (s *Service) judge(env *punchEnv, a Actor, in *PunchInput, offline bool, de
 	if err != nil {
 		return ledger.Proposed{}, PunchResult{}, err
 	}
-	if fix != nil && ev.HasFix {
-		env.addFix(*fix)
+	if exact != nil {
+		env.addFix(*exact) // later punches of this batch are judged against the exact fix
 	}
 	prop := ledger.Proposed{ID: in.ID, Type: TypePunchRecorded, Schema: 1, OccurredAt: at, Actor: a.String(), Data: data}
 	return prop, PunchResult{Receipt: Receipt{ID: in.ID}, Outcome: p.Outcome, Findings: p.Findings}, nil
@@ -603,6 +608,7 @@ func (s *Service) SyncOffline(ctx context.Context, a Actor, b SyncBatch) (SyncRe
 		return SyncResult{}, err
 	}
 	now := s.now()
+	b.Punches = slices.Clone(b.Punches) // defaults are filled in; the caller's slice stays as it was
 	res := SyncResult{Items: make([]SyncItem, len(b.Punches)), Skew: b.DeviceNow.Sub(now)}
 	// Pass 1: validate, find duplicates (in the ledger and within the batch).
 	first := make(map[ledger.ID]int, len(b.Punches))

@@ -57,10 +57,20 @@ type DeviceView struct {
 
 // PendingView is a request awaiting a decision.
 type PendingView struct {
-	ID   ledger.ID `json:"id"`
-	What string    `json:"what"` // "correction", "rebind", "worklocation"
-	Day  string    `json:"day,omitempty"`
-	Kind string    `json:"kind,omitempty"`
+	ID   ledger.ID // the request's event ID
+	What string    // "correction", "rebind", "worklocation"
+	Day  string    // corrections: the day corrected
+	Kind string    // the correction kind, rebind reason or location kind
+}
+
+// MarshalJSON writes the ID as 32 hex characters.
+func (p PendingView) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID   string `json:"id"`
+		What string `json:"what"`
+		Day  string `json:"day,omitempty"`
+		Kind string `json:"kind,omitempty"`
+	}{p.ID.String(), p.What, p.Day, p.Kind})
 }
 
 // Employee returns the employee's current state (read authorization as CanRead; the
