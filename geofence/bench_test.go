@@ -102,3 +102,13 @@ func BenchmarkDistance(b *testing.B) {
 		geofence.Distance(pts[i%len(pts)], pts[(i+1)%len(pts)])
 	}
 }
+
+// BenchmarkNewZoneSet5000 builds the index over 5,000 circular sites.
+func BenchmarkNewZoneSet5000(b *testing.B) {
+	zs := sites(5000, 1)
+	for b.Loop() {
+		if _, err := geofence.NewZoneSet(zs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,10 +1,10 @@
 package geofence
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 )
 
 // Verdict says where a fix's accuracy circle lies relative to a zone set. The numbers
@@ -127,9 +127,9 @@ func (s *ZoneSet) build(n, first, last int32) {
 		cb = cb.addPoint(vec3{zb.centre(0), zb.centre(1), zb.centre(2)})
 	}
 	s.nodes[n].box = b
-	s.nodes[n].hub, s.nodes[n].reach = s.hubOf(s.order[first:last])
 	if last-first <= leafSize {
 		s.nodes[n].first, s.nodes[n].count = first, last-first
+		s.nodes[n].hub, s.nodes[n].reach = s.zoneHub(first, last)
 		return
 	}
 	axis := 0
@@ -138,9 +138,8 @@ func (s *ZoneSet) build(n, first, last int32) {
 			axis = i
 		}
 	}
-	part := s.order[first:last]
-	sort.SliceStable(part, func(i, j int) bool {
-		return s.zones[part[i]].box.centre(axis) < s.zones[part[j]].box.centre(axis)
+	slices.SortStableFunc(s.order[first:last], func(a, b int32) int {
+		return cmp.Compare(s.zones[a].box.centre(axis), s.zones[b].box.centre(axis))
 	})
 	mid := first + (last-first)/2
 	left := int32(len(s.nodes))
@@ -148,6 +147,32 @@ func (s *ZoneSet) build(n, first, last int32) {
 	s.nodes[n].left = left
 	s.build(left, first, mid)
 	s.build(left+1, mid, last)
+	if last-first <= exactHubZones {
+		s.nodes[n].hub, s.nodes[n].reach = s.zoneHub(first, last)
+	} else {
+		// Cheaper and looser: reach the children's reaches.
+		l, r := &s.nodes[left], &s.nodes[left+1]
+		s.nodes[n].hub, s.nodes[n].reach = hubOf([]hubReach{{l.hub, l.reach}, {r.hub, r.reach}})
+	}
+}
+
+// exactHubZones is the most zones a node measures its reach over one by one; larger
+// nodes reach their children's reaches, which is looser but keeps building O(n log n).
+const exactHubZones = 256
+
+// zoneHub is the hub and reach of the zones order[first:last].
+func (s *ZoneSet) zoneHub(first, last int32) (Point, float64) {
+	hubs := make([]hubReach, 0, last-first)
+	for _, zi := range s.order[first:last] {
+		hubs = append(hubs, hubReach{s.zones[zi].hub, s.zones[zi].reach})
+	}
+	return hubOf(hubs)
+}
+
+// hubReach is a point and a distance within which everything of a zone or node lies.
+type hubReach struct {
+	hub   Point
+	reach float64
 }
 
 // Judge measures where a fix at p with horizontal accuracy accuracy (metres, the radius
@@ -197,30 +222,26 @@ type query struct {
 	visits   int // nodes visited and zones measured: the work, for tests
 }
 
-// hubOf picks a point near the middle of the zones (the mean of their hubs' directions
-// from the centre of the Earth) and the distance within which it reaches all of them.
-// Distance is within a millimetre of the geodesic except near antipodes (beyond
-// 19,900 km), where it may be 0.5% off; the reach allows a metre, and 1% that far out.
-func (s *ZoneSet) hubOf(zis []int32) (Point, float64) {
+// hubOf picks a point near the middle of the given hubs (the mean of their directions
+// from the centre of the Earth) and the distance within which it reaches everything
+// they reach, measured with Lambert's formula plus its margin (cheaper than Distance;
+// a reach is only used up to 5,000 km, well inside the formula's range).
+func hubOf(hs []hubReach) (Point, float64) {
 	var m vec3
-	for _, zi := range zis {
-		v := ecef(s.zones[zi].hub)
+	for _, h := range hs {
+		v := ecef(h.hub)
 		for i := range 3 {
 			m[i] += v[i]
 		}
 	}
 	hub := Point{Lat: math.Atan2(m[2], math.Hypot(m[0], m[1])) / deg, Lon: math.Atan2(m[1], m[0]) / deg}
 	if hub.Validate() != nil { // all directions cancelled out
-		hub = s.zones[zis[0]].hub
+		hub = hs[0].hub
 	}
 	reach := 0.0
-	for _, zi := range zis {
-		z := &s.zones[zi]
-		d := Distance(hub, z.hub)
-		if d > 19_000e3 {
-			d *= 1.01
-		}
-		reach = math.Max(reach, d+1+z.reach)
+	for _, h := range hs {
+		d := lambertDistance(hub, h.hub)*(1+lambertMargin) + 1
+		reach = math.Max(reach, d+h.reach)
 	}
 	return hub, limitReach(reach)
 }
