@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -71,10 +72,11 @@ NEW, the current tree head is signed and used.`,
 		args:    "FILE",
 		summary: "write the whole log to one self-checking, signed file (FILE - is stdout)",
 		long: `The file holds every event, the tree head and a checkpoint signed with the ledger key.
---redact withholds the payloads of employee streams (personal data) while keeping their
-hashes, so the tree and the signature still verify; a redacted export can be checked
-but not imported. --check verifies an export file instead of writing one.`,
-		example: `punchledger export acme-2026-11.export
+By default the events that carry sealed personal fields are withheld (their envelopes and
+hashes stay, so the tree and the signature still verify): such a file is for auditors and
+can be checked but not imported. --personal (hr and admins) keeps them, for a full copy.
+--check verifies an export file instead of writing one.`,
+		example: `punchledger --actor admin:root export --personal acme-2026-11.export
 punchledger export --check acme-2026-11.export --pub acme.pub`,
 		run: runExport,
 	})
@@ -446,8 +448,8 @@ func strictJSON(b []byte, v any) error {
 
 func runExport(e *env, args []string) error {
 	fs := e.flags()
-	redact := fs.Bool("redact", false, "withhold the payloads of employee streams (personal data); hashes are kept")
-	check := fs.Bool("check", false, "check FILE instead of writing it")
+	personal := fs.Bool("personal", false, "keep the events that carry sealed personal fields in full (hr and admins); needed for import")
+	check := fs.Bool("check", false, "check FILE instead of writing it (no --actor needed)")
 	pub := fs.String("pub", "", "with --check: verifier key `file` (default: checkpoint.pub of --db)")
 	key := fs.String("key", "", "signing key `file` (default: checkpoint.key in the ledger directory)")
 	pos, err := e.parse(fs, args, 1, 1)
@@ -461,47 +463,34 @@ func runExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := e.openLedger()
+	svc, a, done, err := e.session()
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	opts := ledger.ExportOptions{Signer: s}
-	if *redact {
-		opts.Redact = func(ev *ledger.Event) bool { return strings.HasPrefix(ev.Stream, "employee/") }
-	}
-	head, _ := l.Head()
-	bar := e.progress("export", int64(head))
-	var w io.Writer = e.stdout
-	var f *os.File
+	defer done()
 	if pos[0] != "-" {
-		if f, err = os.Create(pos[0]); err != nil {
-			return err
+		if _, err := os.Stat(pos[0]); err == nil {
+			return fmt.Errorf("%s exists; not overwriting it", pos[0])
 		}
-		w = f
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	th, err := l.Export(e.ctx, &countingWriter{w: bw, bar: bar, perEvent: 256}, opts)
+	head, _ := svc.Ledger().Head()
+	bar := e.progress("export", int64(head))
+	var b bytes.Buffer // nothing reaches FILE unless the export is allowed and complete
+	th, err := svc.Export(e.ctx, a, &countingWriter{w: &b, bar: bar, perEvent: 256}, attendance.ExportOptions{Signer: s, Personal: *personal})
 	bar.finish()
-	if err == nil {
-		err = bw.Flush()
-	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(pos[0])
-		}
-	}
 	if err != nil {
-		return err
+		return explainErr(err)
 	}
 	if pos[0] == "-" {
-		return nil
+		_, err = e.stdout.Write(b.Bytes())
+		return err
 	}
-	return e.emit(map[string]any{"file": pos[0], "size": th.Size, "root": th.Root.String(), "redacted": *redact},
-		kv("file", pos[0], "events", th.Size, "root", th.Root, "redacted", *redact))
+	if err := os.WriteFile(pos[0], b.Bytes(), 0o644); err != nil {
+		os.Remove(pos[0])
+		return err
+	}
+	return e.emit(map[string]any{"file": pos[0], "size": th.Size, "root": th.Root.String(), "personal": *personal},
+		kv("file", pos[0], "events", th.Size, "root", th.Root, "personal data", *personal))
 }
 
 // countingWriter advances a progress bar by an estimate of events written.

@@ -55,15 +55,24 @@ func writeExplanation(w io.Writer, x *projection.Explanation) error {
 		if ev.Counted {
 			mark = "✓"
 		}
-		fmt.Fprintf(w, "    %s #%-6d %-22s %-10s %s\n", mark, ev.Seq, ev.Type, ev.Role, truncate(strings.TrimSpace(ev.Detail), 52))
+		fmt.Fprintf(w, "    %s #%-6d %-22s %-10s %s\n", mark, ev.Seq, ev.Type, ev.Role, truncate(strings.TrimSpace(ev.Detail), 48))
 	}
 	if x.BookedIn != "" {
 		fmt.Fprintf(w, "  booked in pay period starting %s\n", x.BookedIn)
 	}
 	for _, a := range x.Adjustments {
-		fmt.Fprintf(w, "  adjustment: %s worked, booked in period %s (event #%d)\n", hm(a.Delta.Worked), a.Period, a.Seq)
+		fmt.Fprintf(w, "  adjustment %s worked to the closed period of %s (event #%d), booked in the next one\n",
+			signed(a.Delta.Worked), a.Period, a.Seq)
 	}
 	return nil
+}
+
+// signed formats minutes as +h:mm or -h:mm.
+func signed(min int32) string {
+	if min >= 0 {
+		return "+" + hm(min)
+	}
+	return hm(min)
 }
 
 func orDash(s string) string {

@@ -87,7 +87,7 @@ func TestLedgerCommands(t *testing.T) {
 	fail("does NOT hold", "prove", "check", bad)
 
 	exp := filepath.Join(tmp, "x.export")
-	ok("export", exp)
+	ok("--actor", "admin:root", "export", "--personal", exp)
 	ok("export", "--check", exp)
 	copyDB := filepath.Join(tmp, "copy.db")
 	var imp struct {
