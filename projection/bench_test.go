@@ -228,7 +228,7 @@ func BenchmarkMonthReport(b *testing.B) {
 	defer v.Close()
 	r := v.Reader(projection.AttendanceName)
 	q := projection.Query{From: rules.MustDate("2026-01-05"), To: rules.MustDate("2026-02-01")}
-	who := attendance.SystemActor()
+	who := hr
 	b.Run(fmt.Sprintf("payroll/employees=%d", employees), func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			rows, err := projection.Payroll(r, who, q)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
-	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 	"github.com/punchledger/punchledger/projection"
 	"github.com/punchledger/punchledger/rules"
@@ -47,7 +46,7 @@ func buildDigests(t testing.TB, v *projection.View) digests {
 // reportDigest renders every report for everyone (as the system) to JSON and hashes it.
 func reportDigest(t testing.TB, r projection.Reader) [32]byte {
 	t.Helper()
-	who := attendance.SystemActor()
+	who := hr
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	daily, err := projection.Daily(r, who, projection.Query{})
@@ -216,7 +215,7 @@ func TestDeterminismMonth(t *testing.T) {
 		check("live after an as-of run", buildDigests(t, v))
 		// The closed period's totals are frozen, and the corrections decided after
 		// the close are adjustments in the next period.
-		who := attendance.SystemActor()
+		who := hr
 		q := projection.Query{From: rules.MustDate("2026-11-02"), To: rules.MustDate("2026-11-29")}
 		then, err := projection.Payroll(av.Reader(projection.AttendanceName), who, q)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/rules"
 )
 
@@ -37,6 +38,11 @@ type timed struct {
 	evs []pending
 }
 
+// hrID holds the hr role in generated logs; reports are read as him.
+const hrID = "H00001"
+
+var hr = attendance.EmployeeActor(hrID)
+
 func empID(i int) string { return fmt.Sprintf("E%05d", i) }
 
 // generate appends the month described by s to w's ledger and returns how many events
@@ -61,9 +67,7 @@ func generate(t testing.TB, w *world, s monthSpec, policyFile string) int {
 
 	p1 := loadPolicy(t, policyFile, 1, "2026-01-01")
 	add(setup, w.policyEvent(p1))
-	if s.Story {
-		add(setup, w.roleEvent("H00001", "hr"))
-	}
+	add(setup, w.roleEvent(hrID, "hr"))
 	night := map[int]bool{}
 	for i := 0; i < s.Employees; i++ {
 		mgr := ""

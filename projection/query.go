@@ -10,8 +10,9 @@ import (
 )
 
 // Query selects what a report covers. Every report is also limited to what the asking
-// actor may see: an employee himself, a manager his direct reports (and himself), HR,
-// admins, auditors and the system everyone; a device nothing.
+// actor may see, by the rule of attendance's Service.CanRead: an employee himself, a
+// manager his direct reports (and himself), HR, admins and auditors everyone; the
+// system and devices nothing (they write, they do not read).
 type Query struct {
 	// Employee limits the report to one employee ("" for no limit).
 	Employee string
@@ -83,10 +84,9 @@ func access(r Reader, who attendance.Actor) (all bool, self string, err error) {
 		return false, "", err
 	}
 	switch who.Kind {
-	case attendance.KindSystem:
-		return true, "", nil
-	case attendance.KindDevice:
-		return false, "", &attendance.ForbiddenError{Actor: who, Action: "read", Subject: "reports", Reason: "devices record punches; they read no reports"}
+	case attendance.KindSystem, attendance.KindDevice:
+		// As attendance's CanRead: the system and devices write; they read no records.
+		return false, "", &attendance.ForbiddenError{Actor: who, Action: "read", Subject: "reports", Reason: "only people read records: the employee, his manager, hr, admins and auditors"}
 	}
 	for _, role := range []attendance.Role{attendance.RoleHR, attendance.RoleAdmin, attendance.RoleAuditor} {
 		_, err := r.Get(keyRole(who.ID, string(role)))

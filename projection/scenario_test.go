@@ -32,7 +32,7 @@ import (
 //	close from=DATE to=DATE at=T
 //	tick at=T                      an unrelated event: log time moves on
 //	catchup                        the live projection catches up with the log
-//	daily|exceptions|payroll|quota [as=ACTOR] [emp=E] [team=M] [from=DATE] [to=DATE] [asof=T]
+//	daily|exceptions|payroll|quota [as=ACTOR (default employee:HR0, who has the hr role)] [emp=E] [team=M] [from=DATE] [to=DATE] [asof=T]
 //	explain emp=E date=DATE [as=ACTOR] [asof=T]
 //	diff asof=T [emp=E]            daily rows changed between the run as of T and live
 func TestScenarios(t *testing.T) {
@@ -46,6 +46,7 @@ func TestScenarios(t *testing.T) {
 		}
 		defer s.Close()
 		ctx := context.Background()
+		w.commit(w.clock, w.roleEvent("HR0", "hr")) // the default reader of the queries
 		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
 			arg := func(k string) string {
 				for _, a := range td.CmdArgs {
@@ -157,7 +158,7 @@ func TestScenarios(t *testing.T) {
 				}
 				return fmt.Sprintf("checkpoint %d\n", cp.Seq)
 			case "daily", "exceptions", "payroll", "quota", "explain", "diff":
-				who := attendance.SystemActor()
+				who := attendance.EmployeeActor("HR0")
 				if has("as") {
 					a, err := attendance.ParseActor(arg("as"))
 					if err != nil {
