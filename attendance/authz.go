@@ -35,9 +35,10 @@ import (
 //	ReportWorkLocation              yes     -      -    -       -        -       -
 //	Approve/RejectWorkLocation       -     yes    yes  yes      -        -       -
 //	EraseSubject                     -      -     yes  yes      -        -       -
-//	Employee (read)                 yes    yes    yes  yes     yes       -       -
+//	Employee, CanRead (read)        yes    yes    yes  yes     yes       -       -
 //	AccessRequest (read)            yes     -     yes  yes      -        -       -
 //	Export (read; personal: hr/admin) -     -     yes  yes     yes       -       -
+//	Roles (one's own roles)         yes    yes    yes  yes     yes      yes     yes
 //
 // Nobody decides his own request (correction, rebind, work location), voids his own
 // punch, rosters himself or erases himself, whatever his roles. An auditor never

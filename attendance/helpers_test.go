@@ -81,9 +81,12 @@ func newEnv(t testing.TB) *env {
 }
 
 func newEnvFS(t testing.TB, fs vfs.FS, dir string) *env {
+	return newEnvSeed(t, fs, dir, seeds.Add(2))
+}
+
+func newEnvSeed(t testing.TB, fs vfs.FS, dir string, seed uint64) *env {
 	t.Helper()
 	c := &clock{t: t0}
-	seed := seeds.Add(2)
 	l, err := ledger.Open(dir, &ledger.Options{FS: fs, Now: c.Now, Rand: newSeeded(seed), NoSync: true})
 	if err != nil {
 		t.Fatal(err)

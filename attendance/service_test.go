@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 	"github.com/punchledger/punchledger/rules"
@@ -96,5 +97,28 @@ func TestCorrectionFlow(t *testing.T) {
 	}
 	if doc["personal"].(map[string]any)["Name"] != "Erika Mustermann" {
 		t.Fatalf("%s", js)
+	}
+}
+
+// TestDeterministicLog: the same commands with the same clock and randomness give a
+// byte-identical log (same tree root): no map order, no hidden randomness in payloads.
+func TestDeterministicLog(t *testing.T) {
+	run := func() ledger.TreeHead {
+		e := newEnvSeed(t, vfs.NewMem(), "db", 1<<40)
+		e.org()
+		for i := range 20 {
+			in := punchAt(ledger.ID{byte(i), 0xdd}, []rules.PunchKind{rules.KindIn, rules.KindOut}[i%2], t0.Add(time.Duration(i)*time.Hour))
+			in.Factors = []string{"pin", "face"}
+			if _, err := e.svc.RecordPunch(e.ctx, emp, "E1", in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.id(e.svc.RequestCorrection(e.ctx, emp, "E1", attendance.CorrectionInput{Day: rules.MustDate("2026-03-09"), Kind: rules.CorrectMissingOut, At: t0, Reason: "r"}))
+		e.id(e.svc.ReportWorkLocation(e.ctx, emp, "E1", attendance.WorkLocationReport{Kind: "home", Label: "x", Center: pt(52.4, 13.3), RadiusM: 30}))
+		return e.l.TreeHead()
+	}
+	a, b := run(), run()
+	if a != b || a.Size == 0 {
+		t.Fatalf("two identical runs: %v and %v", a, b)
 	}
 }
