@@ -27,7 +27,9 @@ type Circle struct {
 // way and need not repeat their first vertex at the end. Edges are straight lines in
 // longitude/latitude, as in GeoJSON (RFC 7946 §3.1.1); an edge never spans more than
 // 180° of longitude — a longer step is read as crossing the antimeridian. Rings that
-// intersect themselves are read with the even-odd rule.
+// intersect themselves are read with the even-odd rule. Holes are not checked against
+// the outer ring: a point is in the polygon when it is inside the outer ring and in no
+// hole, and the boundary distance counts every ring's edges.
 type Polygon struct {
 	Outer Ring
 	Holes []Ring
