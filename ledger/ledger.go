@@ -70,6 +70,7 @@ type BatchResult struct {
 type Ledger struct {
 	opts *Options
 	db   *pebble.DB
+	dir  string
 
 	queue chan *commitReq
 	stop  chan struct{} // closed by Close after the last appender left: the committer exits
@@ -107,6 +108,7 @@ func Open(dir string, opts *Options) (*Ledger, error) {
 	l := &Ledger{
 		opts:    &o,
 		db:      db,
+		dir:     dir,
 		queue:   make(chan *commitReq, 1024),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -112,11 +113,30 @@ func (l *Ledger) waitNoSnapshots(ctx context.Context) error {
 // waitObsoleteGone waits until no obsolete or zombie table or blob file and no
 // obsolete log file remains (zombies are files still read by open iterators).
 func (l *Ledger) waitObsoleteGone(ctx context.Context) error {
+	// Pebble counts a table as obsolete until its deletion job has run, but an obsolete
+	// log file leaves its count as soon as the job is queued: for logs, compare the
+	// *.log files in the directory with the number of live ones.
 	return l.poll(ctx, "obsolete files", func(m *pebble.Metrics) bool {
 		return m.Table.ObsoleteCount == 0 && m.Table.ZombieCount == 0 &&
 			m.BlobFiles.ObsoleteCount == 0 && m.BlobFiles.ZombieCount == 0 &&
-			m.WAL.ObsoleteFiles == 0
+			m.WAL.ObsoleteFiles == 0 && l.logFiles() <= m.WAL.Files
 	})
+}
+
+// logFiles counts the *.log files in the ledger's directory (a huge number if it cannot
+// list it, which makes the caller keep waiting until its context ends).
+func (l *Ledger) logFiles() int64 {
+	names, err := l.opts.FS.List(l.dir)
+	if err != nil {
+		return 1 << 62
+	}
+	var n int64
+	for _, name := range names {
+		if strings.HasSuffix(name, ".log") {
+			n++
+		}
+	}
+	return n
 }
 
 // poll checks Pebble's metrics with a growing delay until ok or ctx ends.
