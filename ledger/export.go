@@ -80,9 +80,9 @@ func (l *Ledger) Export(ctx context.Context, w io.Writer, opts ExportOptions) (T
 	}
 	defer l.leave()
 	head, _ := l.Head()
-	snap := l.db.NewSnapshot()
-	defer snap.Close()
-	want, err := merkle.LoadFrontier(merkle.StoreReader(snap, treePrefix), int64(head))
+	// No Pebble snapshot: events and tree hashes up to head never change, and a
+	// long-lived snapshot would keep DeleteSecret from purging while Export runs.
+	want, err := merkle.LoadFrontier(merkle.StoreReader(l.db, treePrefix), int64(head))
 	if err != nil {
 		return TreeHead{}, proveError(head, err)
 	}
@@ -91,50 +91,14 @@ func (l *Ledger) Export(ctx context.Context, w io.Writer, opts ExportOptions) (T
 	if err != nil {
 		return TreeHead{}, fmt.Errorf("ledger: export: %w", err)
 	}
-	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: eventKey(1), UpperBound: eventKey(head + 1)})
-	if err != nil {
-		return TreeHead{}, fmt.Errorf("ledger: export: %w", err)
-	}
-	defer it.Close()
 	var e Event
-	seq := uint64(0)
-	for it.First(); it.Valid(); it.Next() {
-		seq++
-		if seq%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return TreeHead{}, err
-			}
+	for from := uint64(1); from <= head; from += scanChunk {
+		if err := ctx.Err(); err != nil {
+			return TreeHead{}, err
 		}
-		if k := it.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != seq {
-			return TreeHead{}, &CorruptError{Seq: seq, Reason: "event missing"}
+		if err := l.exportRange(aw, from, min(from+scanChunk, head+1), opts.Redact, &e); err != nil {
+			return TreeHead{}, err
 		}
-		v, err := it.ValueAndErr()
-		if err != nil {
-			return TreeHead{}, fmt.Errorf("ledger: export seq %d: %w", seq, err)
-		}
-		if opts.Redact != nil {
-			if err := decodeEvent(v, &e, true); err != nil {
-				return TreeHead{}, &CorruptError{Seq: seq, Reason: err.Error()}
-			}
-			if opts.Redact(&e) {
-				env := e
-				env.Data = nil
-				err = aw.WriteRedacted(merkle.LeafHash(v), EncodeEvent(&env))
-			} else {
-				err = aw.WriteEvent(v)
-			}
-		} else {
-			err = aw.WriteEvent(v)
-		}
-		if err != nil {
-			return TreeHead{}, fmt.Errorf("ledger: export seq %d: %w", seq, err)
-		}
-	}
-	if err := it.Error(); err != nil {
-		return TreeHead{}, fmt.Errorf("ledger: export: %w", err)
-	}
-	if seq != head {
-		return TreeHead{}, &CorruptError{Seq: seq + 1, Reason: "event missing"}
 	}
 	got := aw.Head()
 	if got != want.Head() {
@@ -151,6 +115,49 @@ func (l *Ledger) Export(ctx context.Context, w io.Writer, opts ExportOptions) (T
 		return TreeHead{}, fmt.Errorf("ledger: export: %w", err)
 	}
 	return th, nil
+}
+
+// exportRange writes the events [from, to) with a fresh iterator (a long-lived one
+// would pin sstables that DeleteSecret wants gone).
+func (l *Ledger) exportRange(aw *archive.Writer, from, to uint64, redact func(*Event) bool, e *Event) error {
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: eventKey(from), UpperBound: eventKey(to)})
+	if err != nil {
+		return fmt.Errorf("ledger: export: %w", err)
+	}
+	defer it.Close()
+	seq := from
+	for it.First(); it.Valid(); it.Next() {
+		if k := it.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != seq {
+			return &CorruptError{Seq: seq, Reason: "event missing"}
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return fmt.Errorf("ledger: export seq %d: %w", seq, err)
+		}
+		if redact != nil {
+			if err := decodeEvent(v, e, true); err != nil {
+				return &CorruptError{Seq: seq, Reason: err.Error()}
+			}
+		}
+		if redact != nil && redact(e) {
+			env := *e
+			env.Data = nil
+			err = aw.WriteRedacted(merkle.LeafHash(v), EncodeEvent(&env))
+		} else {
+			err = aw.WriteEvent(v)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: export seq %d: %w", seq, err)
+		}
+		seq++
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("ledger: export: %w", err)
+	}
+	if seq != to {
+		return &CorruptError{Seq: seq, Reason: "event missing"}
+	}
+	return nil
 }
 
 // VerifyExport checks an export file with no database: every record's checksum, the

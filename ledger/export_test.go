@@ -103,6 +103,17 @@ func TestExportImport(t *testing.T) {
 	mustf(t, err, "prove")
 	mustf(t, ledger.VerifyConsistency(p, th, dst.TreeHead()), "consistency after import")
 
+	t.Run("AcrossReadChunks", func(t *testing.T) {
+		// Export reads in chunks of 4,096 events with fresh iterators.
+		_, data, th := exportOf(t, 4100, ledger.ExportOptions{Signer: signer})
+		got, err := ledger.VerifyExport(bytes.NewReader(data), verifiers)
+		mustf(t, err, "verify export")
+		ith, err := ledger.Import(ctx, "big", bytes.NewReader(data), memOptions(vfs.NewMem()))
+		mustf(t, err, "import")
+		if got != th || ith != th {
+			t.Fatalf("heads %v (verify) and %v (import), want %v", got, ith, th)
+		}
+	})
 	t.Run("EmptyLedger", func(t *testing.T) {
 		l := openMem(t)
 		var buf bytes.Buffer

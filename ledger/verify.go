@@ -24,7 +24,8 @@ import (
 // Finally the recomputed root must equal the tree head in memory. The first failure
 // is returned as a *CorruptError naming its Seq (errors.Is ErrCorrupt). Verify streams:
 // its memory does not grow with the log. It checks the events up to the head when it
-// starts; events appended meanwhile are left for the next run.
+// starts; events appended meanwhile are left for the next run (the log is append-only,
+// so no snapshot is taken).
 func (l *Ledger) Verify(ctx context.Context) error {
 	if err := l.enter(); err != nil {
 		return err
@@ -38,19 +39,18 @@ func (l *Ledger) Verify(ctx context.Context) error {
 	if head == 0 {
 		return nil
 	}
-	snap := l.db.NewSnapshot()
-	defer snap.Close()
-
-	evIt, err := snap.NewIter(&pebble.IterOptions{LowerBound: eventKey(1), UpperBound: eventKey(head + 1)})
-	if err != nil {
-		return fmt.Errorf("ledger: verify: %w", err)
+	// No Pebble snapshot, and fresh iterators every scanChunk events: events and their
+	// tree hashes up to head never change, and a long-lived snapshot or iterator would
+	// keep DeleteSecret from purging (it pins old versions and sstables).
+	var evIt, treeIt *pebble.Iterator
+	closeIters := func() {
+		if evIt != nil {
+			evIt.Close()
+			treeIt.Close()
+			evIt, treeIt = nil, nil
+		}
 	}
-	defer evIt.Close()
-	treeIt, err := snap.NewIter(&pebble.IterOptions{LowerBound: merkle.Key(treePrefix, 0), UpperBound: merkle.Key(treePrefix, int64(head))})
-	if err != nil {
-		return fmt.Errorf("ledger: verify: %w", err)
-	}
-	defer treeIt.Close()
+	defer closeIters()
 
 	var (
 		f      merkle.Frontier
@@ -58,14 +58,25 @@ func (l *Ledger) Verify(ctx context.Context) error {
 		nanos  int64 = math.MinInt64
 		e      Event
 		record []byte
+		err    error
 	)
-	evIt.First()
-	treeIt.First()
 	for seq := uint64(1); seq <= head; seq++ {
-		if seq%4096 == 0 {
+		if (seq-1)%scanChunk == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			closeIters()
+			end := min(seq+scanChunk, head+1)
+			if evIt, err = l.db.NewIter(&pebble.IterOptions{LowerBound: eventKey(seq), UpperBound: eventKey(end)}); err != nil {
+				return fmt.Errorf("ledger: verify: %w", err)
+			}
+			if treeIt, err = l.db.NewIter(&pebble.IterOptions{LowerBound: merkle.Key(treePrefix, int64(seq-1)), UpperBound: merkle.Key(treePrefix, int64(end-1))}); err != nil {
+				evIt.Close()
+				evIt = nil
+				return fmt.Errorf("ledger: verify: %w", err)
+			}
+			evIt.First()
+			treeIt.First()
 		}
 		bad := func(format string, a ...any) error {
 			return &CorruptError{Seq: seq, Reason: fmt.Sprintf(format, a...)}
@@ -127,6 +138,9 @@ func (l *Ledger) Verify(ctx context.Context) error {
 	}
 	return nil
 }
+
+// scanChunk is how many events Verify and Export read with one pair of iterators.
+const scanChunk = 4096
 
 // isTreeKey reports whether k is the tree key of leaf n.
 func isTreeKey(k []byte, n uint64) bool {

@@ -137,9 +137,11 @@ func TestVerify(t *testing.T) {
 	defer l.Close()
 	appendN(t, l, "z", 30)
 	mustf(t, l.Verify(ctx), "verify after reopen")
+	// Verify reads in chunks of 4,096 events with fresh iterators: cross a boundary.
+	appendN(t, l, "c", 4100)
+	mustf(t, l.Verify(ctx), "verify across chunks")
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	appendN(t, l, "c", 4100)
 	if err := l.Verify(cctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Verify with a cancelled context: %v, want context.Canceled", err)
 	}
