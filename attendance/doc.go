@@ -50,6 +50,13 @@
 // only for the employee it is bound to. Reads (Employee, CanRead, AccessRequest,
 // Export) are authorized too.
 //
+// Kiosks and biometric terminals, which punch for many employees, act as the system
+// actor (the embedding application authenticates the terminal); a device actor is an
+// employee's own bound phone. Roles are read from the org stream when a command
+// decides; a role revoked while a command is in flight may let that one command pass
+// (the check and the append are on different streams). DecideCorrections applies its
+// decisions one after another, each with its own append.
+//
 // # Punches are evidence
 //
 // RecordPunch and SyncOffline never drop a punch for what it says: a punch from an

@@ -90,20 +90,15 @@ func (s *Service) policyVersions(ctx context.Context, id string) ([]*policyVersi
 	return ps.versions[:len(ps.versions):len(ps.versions)], nil
 }
 
-// policyOn returns the version of policy id in force on date d: the one with the
-// latest EffectiveFrom not after d (the later publication wins a tie). ErrUnknownPolicy
-// when there is none.
+// policyOn returns the version of policy id in force on date d (rules.InForce: the
+// latest EffectiveFrom not after d, the highest version among those).
+// ErrUnknownPolicy when there is none.
 func (s *Service) policyOn(ctx context.Context, id string, d rules.Date) (*policyVersion, error) {
 	vs, err := s.policyVersions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var best *policyVersion
-	for _, v := range vs {
-		if !v.from.After(d) && (best == nil || !v.from.Before(best.from)) {
-			best = v
-		}
-	}
+	best := pickPolicy(vs, d)
 	if best == nil {
 		return nil, fmt.Errorf("%w: %q on %s", ErrUnknownPolicy, id, d)
 	}

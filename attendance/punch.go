@@ -221,14 +221,19 @@ func (env *punchEnv) prevFixes(t time.Time) []geofence.Fix {
 	return env.fixes[max(0, i-recentPunches):i]
 }
 
+// pickPolicy returns the version in force on d (rules.InForce), or nil.
 func pickPolicy(vs []*policyVersion, d rules.Date) *policyVersion {
-	var best *policyVersion
+	ps := make([]*rules.Policy, len(vs))
+	for i, v := range vs {
+		ps[i] = v.policy
+	}
+	p := rules.InForce(ps, d)
 	for _, v := range vs {
-		if !v.from.After(d) && (best == nil || !v.from.Before(best.from)) {
-			best = v
+		if v.policy == p {
+			return v
 		}
 	}
-	return best
+	return nil
 }
 
 // policyAt returns the policy version in force at instant t (its local date in the
