@@ -195,7 +195,7 @@ func VerifyExport(r io.Reader, verifiers note.Verifiers) (TreeHead, error) {
 	if verifiers != nil {
 		if err := tr.CheckCheckpoint(verifiers); err != nil {
 			if errors.Is(err, archive.ErrCorrupt) {
-				return TreeHead{}, &ExportError{Record: tr.Count + 1, Reason: err.Error()}
+				return TreeHead{}, &ExportError{Record: tr.Count + 1, Offset: tr.Offset, Reason: err.Error()}
 			}
 			return TreeHead{}, checkpointError(err)
 		}
@@ -336,7 +336,7 @@ func importInto(ctx context.Context, l *Ledger, ar *archive.Reader) (TreeHead, e
 	tr := ar.Trailer()
 	th := l.TreeHead()
 	if th.Size != uint64(tr.Head.Size) || th.Root != Hash(tr.Head.Root) {
-		return TreeHead{}, &ExportError{Record: tr.Count + 1, Reason: fmt.Sprintf("imported tree has size %d root %v, the file says size %d root %v", th.Size, th.Root, tr.Head.Size, Hash(tr.Head.Root))}
+		return TreeHead{}, &ExportError{Record: tr.Count + 1, Offset: tr.Offset, Reason: fmt.Sprintf("imported tree has size %d root %v, the file says size %d root %v", th.Size, th.Root, tr.Head.Size, Hash(tr.Head.Root))}
 	}
 	return th, nil
 }

@@ -104,6 +104,7 @@ type Trailer struct {
 	Count      uint64      // records before the trailer
 	Head       merkle.Head // tree over those records
 	Checkpoint []byte      // signed checkpoint text; empty when unsigned
+	Offset     int64       // byte offset of the trailer record (set by Reader)
 }
 
 // Writer writes an export. Call Close to write the trailer and flush.
@@ -340,7 +341,7 @@ func (rd *Reader) readTrailer(start int64, body []byte) error {
 	if len(body) < trailerFixed {
 		return rd.fail(start, ErrCorrupt, "trailer of %d bytes", len(body))
 	}
-	t := &Trailer{Count: binary.BigEndian.Uint64(body)}
+	t := &Trailer{Count: binary.BigEndian.Uint64(body), Offset: start}
 	size := binary.BigEndian.Uint64(body[8:])
 	copy(t.Head.Root[:], body[16:16+merkle.HashSize])
 	cl := binary.BigEndian.Uint32(body[16+merkle.HashSize:])

@@ -134,7 +134,7 @@ func TestRoundTrip(t *testing.T) {
 		f.Append(rec.Leaf)
 	}
 	tr := rd.Trailer()
-	if tr == nil || tr.Head != head || tr.Head != f.Head() || tr.Count != uint64(len(in)) {
+	if tr == nil || tr.Head != head || tr.Head != f.Head() || tr.Count != uint64(len(in)) || data[tr.Offset] != byte(archive.KindTrailer) {
 		t.Fatalf("trailer %+v, want head %v count %d", tr, head, len(in))
 	}
 	if err := tr.CheckCheckpoint(verifiers); err != nil {
