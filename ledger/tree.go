@@ -383,7 +383,7 @@ func parseProofText(text []byte, word string) (a, b uint64, path []Hash, err err
 	bad := func(why string) (uint64, uint64, []Hash, error) {
 		return 0, 0, nil, fmt.Errorf("%w: %s proof text: %s", ErrInvalid, word, why)
 	}
-	f := strings.Split(string(text), " ")
+	f := strings.Split(strings.TrimSpace(string(text)), " ") // a file's final newline is fine
 	if len(f) != 4 || f[0] != word {
 		return bad(fmt.Sprintf("want %q and three fields", word))
 	}
