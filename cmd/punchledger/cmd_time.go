@@ -25,7 +25,7 @@ func init() {
 		long: `A punch is evidence and is always recorded: findings such as "outside the fence",
 "unbound device" or "mock location" are stored with it and the policy decides whether
 it counts (accept, field, flag or reject). Prints the outcome and the findings.`,
-		example: `punchledger --actor employee:E1001 punch --kind in --device phone-1 --lat 40.7527 --lon -73.9772 --accuracy 12 --factors pin --sign-key phone-1.key`,
+		example: `punchledger --actor employee:E1001 punch --kind in --device phone-1 --lat 40.752731 --lon -73.977248 --accuracy 12 --factors pin --sign-key phone-1.key`,
 		run:     runPunch,
 	})
 	register(&command{
