@@ -18,7 +18,7 @@ type Employee struct {
 	ManagerID string     // "" for none
 	Site      string     // opaque site ID ("" for none)
 	PolicyID  string     // required; the policy need not be published yet
-	TimeZone  string     // IANA name; "" means the policy's
+	TimeZone  string     // IANA name, informational: the policy's zone decides dates
 	JoinedOn  rules.Date // zero for unknown
 	LeftOn    rules.Date // zero while employed
 	Personal  *Personal  // name, e-mail, phone; nil for none (UpdateEmployee: unchanged)

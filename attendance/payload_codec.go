@@ -303,3 +303,15 @@ func (p *SubjectErased) DecodeMsgpack(dec *msgpack.Decoder) error {
 	type plain SubjectErased
 	return decodePlain(dec, (*plain)(p))
 }
+
+// EncodeMsgpack implements msgpack.CustomEncoder.
+func (p *PunchEvidence) EncodeMsgpack(enc *msgpack.Encoder) error {
+	type plain PunchEvidence
+	return encodePlain(enc, (*plain)(p))
+}
+
+// DecodeMsgpack implements msgpack.CustomDecoder (strict).
+func (p *PunchEvidence) DecodeMsgpack(dec *msgpack.Decoder) error {
+	type plain PunchEvidence
+	return decodePlain(dec, (*plain)(p))
+}

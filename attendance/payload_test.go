@@ -14,6 +14,7 @@ import (
 	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 	"github.com/punchledger/punchledger/rules"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden")
@@ -139,4 +140,40 @@ func mustHex(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestGoldenSealed pins the plaintext forms that are sealed inside payloads: a sealed
+// value written today must open and decode in every later version.
+func TestGoldenSealed(t *testing.T) {
+	for name, v := range map[string]any{
+		"sealed.personal":     &attendance.Personal{Name: "Erika Mustermann", Email: "erika@example.com", Phone: "+49 30 1234567"},
+		"sealed.device":       &attendance.DeviceDetails{Model: "Fairphone 5", OS: "Android 15", App: "2.3.1"},
+		"sealed.worklocation": &attendance.WorkLocation{Label: "home", Address: "Karl-Marx-Allee 93", Lat: 52.517, Lon: 13.43, Radius: 40},
+		"sealed.punch": &attendance.PunchEvidence{HasFix: true, Lat: 52.520143, Lon: 13.405127, Accuracy: 12.5, BSSID: "00:11:22:33:44:55",
+			SSID: "Office", IP: "10.20.1.2", Model: "Pixel", OS: "Android", App: "1.0", Signature: bytes.Repeat([]byte{9}, 64), Details: []string{"", "outside by 30 m of zone \"HQ\""}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			data, err := msgpack.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "golden", name+".hex")
+			if *update {
+				if err := os.WriteFile(path, []byte(hex.EncodeToString(data)+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if got := hex.EncodeToString(data); got != strings.TrimSpace(string(want)) {
+				t.Fatalf("bytes changed:\n got %s\nwant %s", got, want)
+			}
+			back := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+			if err := msgpack.Unmarshal(data, back); err != nil || !reflect.DeepEqual(back, v) {
+				t.Fatalf("round trip: %v %#v", err, back)
+			}
+		})
+	}
 }
