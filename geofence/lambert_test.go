@@ -3,6 +3,7 @@ package geofence
 import (
 	"bufio"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func TestGeodesicFloor(t *testing.T) {
 			worstDist = math.Max(worstDist, rel)
 		}
 		for _, pq := range [2][2]Point{{a, b}, {b, a}} {
-			lb := geodesicFloor(pq[0], pq[1])
+			lb := geodesicFloor(floorFromPoint(pq[0]), reducedOf(pq[1]))
 			if lb > ref || lb > d {
 				t.Errorf("geodesicFloor(%v, %v) = %.3f > geodesic %.3f (Distance %.3f)", pq[0], pq[1], lb, ref, d)
 			}
@@ -53,4 +54,30 @@ func TestGeodesicFloor(t *testing.T) {
 		t.Fatalf("%d pairs", n)
 	}
 	t.Logf("%d pairs: Distance worst %.2e relative; geodesicFloor at most %.2e below", n, worstDist, worstSlack)
+}
+
+// TestGeodesicFloorRandom checks geodesicFloor <= Distance on many random pairs at
+// every range, and that it is tight enough to be useful below 17,000 km.
+func TestGeodesicFloorRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 17))
+	worst := 0.0
+	for i := range 30000 {
+		a := Point{Lat: -90 + 180*r.Float64(), Lon: -180 + 360*r.Float64()}
+		b := Point{Lat: -90 + 180*r.Float64(), Lon: -180 + 360*r.Float64()}
+		if i%2 == 0 { // nearby pairs too
+			b = Point{Lat: max(-90, min(90, a.Lat+20*(r.Float64()-0.5))), Lon: a.Lon + 20*(r.Float64()-0.5)}
+		}
+		d := Distance(a, b)
+		lb := geodesicFloor(floorFromPoint(a), reducedOf(b))
+		if lb > d {
+			t.Fatalf("geodesicFloor(%v, %v) = %.3f > Distance %.3f", a, b, lb, d)
+		}
+		if d > 1000 && d < 17_000e3 {
+			worst = math.Max(worst, (d-lb)/d)
+		}
+	}
+	if worst > 2e-4 {
+		t.Errorf("geodesicFloor up to %.2e below Distance; too loose to prune", worst)
+	}
+	t.Logf("geodesicFloor at most %.2e below Distance (1 km to 17,000 km)", worst)
 }

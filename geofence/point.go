@@ -131,7 +131,7 @@ func inverse(p1, p2 Point) (float64, float64) {
 		// Nearly antipodal: a sphere, but never below a bound that holds on the
 		// ellipsoid (so the zone index, which prunes with that bound, agrees).
 		s, az := sphericalInverse(p1, p2)
-		return math.Max(s, antipodalFloor(p1, p2)), az
+		return math.Max(s, antipodalFloor(floorFromPoint(p1).anti, reducedOf(p2))), az
 	}
 	uSq := cosSqAlpha * (wgsA*wgsA - wgsB*wgsB) / (wgsB * wgsB)
 	A := 1 + uSq/16384*(4096+uSq*(-768+uSq*(320-175*uSq)))

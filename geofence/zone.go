@@ -69,6 +69,7 @@ type prepZone struct {
 	depth float64
 	// Every point of the zone lies within reach metres (geodesic) of hub.
 	hub   Point
+	hubR  reduced
 	reach float64
 }
 
@@ -103,7 +104,7 @@ func prepare(z Zone) (prepZone, error) {
 			return prepZone{}, zerr("circle.radius_m", fmt.Sprintf("%v not in (0, %d]", c.Radius, MaxRadius), nil)
 		}
 		pz.circle, pz.center, pz.radius, pz.depth = true, c.Center, c.Radius, c.Radius
-		pz.hub, pz.reach = c.Center, limitReach(c.Radius)
+		pz.hub, pz.hubR, pz.reach = c.Center, reducedOf(c.Center), limitReach(c.Radius)
 		o := ecef(c.Center)
 		// The chord is never longer than the geodesic, so the disc lies in this cube.
 		for i := range 3 {
@@ -131,7 +132,7 @@ func prepare(z Zone) (prepZone, error) {
 	// The hub is a corner of the first part's latitude/longitude box, so it lies in the
 	// ECEF box, within a chord of diagonal() of every point of the zone.
 	pz.hub = Point{Lat: pz.parts[0].minLat, Lon: normLon(pz.parts[0].minLon)}
-	pz.reach = limitReach(pz.depth)
+	pz.hubR, pz.reach = reducedOf(pz.hub), limitReach(pz.depth)
 	return pz, nil
 }
 

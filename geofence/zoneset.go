@@ -68,6 +68,7 @@ type bvhNode struct {
 	depth float64 // the largest depth of its zones
 	// Every zone of the node lies within reach metres (geodesic) of hub.
 	hub         Point
+	hubR        reduced
 	reach       float64
 	left, first int32
 	count       int32
@@ -130,6 +131,7 @@ func (s *ZoneSet) build(n, first, last int32) {
 	if last-first <= leafSize {
 		s.nodes[n].first, s.nodes[n].count = first, last-first
 		s.nodes[n].hub, s.nodes[n].reach = s.zoneHub(first, last)
+		s.nodes[n].hubR = reducedOf(s.nodes[n].hub)
 		return
 	}
 	axis := 0
@@ -154,6 +156,7 @@ func (s *ZoneSet) build(n, first, last int32) {
 		l, r := &s.nodes[left], &s.nodes[left+1]
 		s.nodes[n].hub, s.nodes[n].reach = hubOf([]hubReach{{l.hub, l.reach}, {r.hub, r.reach}})
 	}
+	s.nodes[n].hubR = reducedOf(s.nodes[n].hub)
 }
 
 // exactHubZones is the most zones a node measures its reach over one by one; larger
@@ -220,6 +223,16 @@ type query struct {
 	best     float64
 	bestZone int32
 	visits   int // nodes visited and zones measured: the work, for tests
+	floor    floorFrom
+	hasFloor bool
+}
+
+// from returns the query point's floorFrom, computed the first time it is needed.
+func (q *query) from() floorFrom {
+	if !q.hasFloor {
+		q.floor, q.hasFloor = floorFromPoint(q.p), true
+	}
+	return q.floor
 }
 
 // hubOf picks a point near the middle of the given hubs (the mean of their directions
@@ -240,7 +253,7 @@ func hubOf(hs []hubReach) (Point, float64) {
 	}
 	reach := 0.0
 	for _, h := range hs {
-		d := lambertDistance(hub, h.hub)*(1+lambertMargin) + 1
+		d := lambertDistance(reducedOf(hub), reducedOf(h.hub))*(1+lambertMargin) + 1
 		reach = math.Max(reach, d+h.reach)
 	}
 	return hub, limitReach(reach)
@@ -299,7 +312,7 @@ func (s *ZoneSet) search(n int32, q *query) {
 			}
 			// Far away, Lambert's formula rules most candidates out for a fraction
 			// of Vincenty's cost.
-			if lb >= hubBoundFrom && geodesicFloor(q.p, z.hub)-z.reach > q.best {
+			if lb >= hubBoundFrom && geodesicFloor(q.from(), z.hubR)-z.reach > q.best {
 				continue
 			}
 			q.visits++
@@ -334,7 +347,7 @@ func (s *ZoneSet) nodeBound(n int32, q *query) float64 {
 	if lb > q.best || lb < hubBoundFrom {
 		return lb
 	}
-	return math.Max(lb, geodesicFloor(q.p, node.hub)-node.reach)
+	return math.Max(lb, geodesicFloor(q.from(), node.hubR)-node.reach)
 }
 
 // hubBoundFrom is the box bound from which the hub bound is worth its cost: nearer,
