@@ -516,6 +516,12 @@ func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
 		return st, nil
 	}
 	st := new(dayState)
+	if rec, err := a.employeeRec(r, emp); err != nil {
+		return nil, err
+	} else if rec != nil && date > rec.LastState {
+		a.days[k] = st // nothing stored for this date yet
+		return st, nil
+	}
 	v, err := r.Get(keyDayState(emp, date))
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -890,8 +896,8 @@ func (a *Attendance) fireDue(w Writer, key []byte, now int64, seq uint64) error 
 	rec.DueAt = 0
 	a.empDirty[emp] = true
 	d, ok := rec.nextDate()
-	if !ok {
-		return nil
+	if !ok || rec.Erased {
+		return nil // left, or erased: no more days are expected of him
 	}
 	// The policy or roster may have moved the close since it was scheduled.
 	closeAt, ok, err := a.closeOf(w, rec, d)

@@ -76,7 +76,7 @@ func reportDigest(t testing.TB, r projection.Reader) [32]byte {
 }
 
 // TestDeterminismMonth generates November 2026 in America/New_York (the DST change on
-// 2026-11-01) for 1,000 employees (200 under -short) with offline punches uploaded
+// 2026-11-01) for 1,000 employees (100 under -short) with offline punches uploaded
 // late, forgotten punches and corrections (some decided after a pay period's close),
 // leave, flagged punches, night shifts across the DST night and two policy changes
 // (one retroactive), and checks that the attendance projection gives byte-identical
@@ -95,7 +95,7 @@ func TestDeterminismMonth(t *testing.T) {
 	}
 	n, kills := 1000, 3
 	if testing.Short() {
-		n, kills = 200, 1
+		n, kills = 100, 1
 	}
 	dir := t.TempDir()
 	ledgerDir := filepath.Join(dir, "ledger")

@@ -151,6 +151,10 @@ func (a *Attendance) Flush(w Writer) error {
 	}
 	if err := writeSorted(w, a.daysDirty, func(k string) ([]byte, any) {
 		emp, date, _ := strings.Cut(k, "/")
+		if rec := a.emps[emp]; rec != nil && date > rec.LastState {
+			rec.LastState = date
+			a.empDirty[emp] = true
+		}
 		return keyDayState(emp, date), a.days[k]
 	}); err != nil {
 		return err

@@ -43,6 +43,7 @@ type employeeRec struct {
 	Start      string // first date materialized (marked absent when nothing arrives)
 	Through    string // last date materialized; "" before the first
 	DueAt      int64  // unix ns of the pending due entry; 0 for none
+	LastState  string // latest date with a stored dayState ("" none): later dates need no read
 	Registered uint64 // seq of employee.registered
 }
 
