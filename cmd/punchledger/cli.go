@@ -176,8 +176,7 @@ func (e *env) dispatch(args []string) error {
 	}
 	args = fs.Args()
 	if len(args) == 0 {
-		e.printCommands(e.stderr)
-		return usagef("no command given")
+		return usagef("no command given (run 'punchledger help' for the list)")
 	}
 	name := args[0]
 	if name == "help" {
@@ -205,7 +204,6 @@ func (e *env) dispatch(args []string) error {
 					e.printGroup(e.stdout, name, sub)
 					return flag.ErrHelp
 				}
-				e.printGroup(e.stderr, name, sub)
 				return usagef("%s needs a subcommand: %s", name, strings.Join(sub, ", "))
 			}
 			c = commands[name+" "+rest[0]]

@@ -260,7 +260,7 @@ func (e *env) writeDeviceKey(file string) (ed25519.PublicKey, error) {
 func explainErr(err error) error {
 	switch {
 	case errors.Is(err, attendance.ErrForbidden):
-		return fmt.Errorf("%w\n(hint: --actor decides who is acting; roles come from the ledger: 'punchledger role grant')", err)
+		return fmt.Errorf("not allowed: %w\n(hint: --actor says who is acting; roles come from the ledger: 'punchledger role grant')", err)
 	case errors.Is(err, attendance.ErrUnknownEmployee):
 		return fmt.Errorf("%w\n(hint: 'punchledger employee list' shows who is registered)", err)
 	}
