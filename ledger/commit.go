@@ -103,7 +103,9 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		c.leaves = c.leaves[:0]
 	}()
 	nanos := c.nanos
-	if now := l.opts.Now(); nanosRange(now) && now.UnixNano() > nanos {
+	if group[0].imports != nil {
+		// Imported events keep their RecordedAt; the clock is not read.
+	} else if now := l.opts.Now(); nanosRange(now) && now.UnixNano() > nanos {
 		nanos = now.UnixNano()
 	}
 	g := groupState{seq: c.seq, hash: c.hash, nanos: nanos}
