@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 )
 
 // Field encryption.
@@ -51,6 +53,7 @@ func keySubject(employeeID string) string { return secretPrefix + employeeID }
 type sealer struct {
 	aead  cipher.AEAD
 	ivKey [32]byte
+	macs  sync.Pool // of hash.Hash: HMAC-SHA256 keyed with ivKey
 }
 
 func newSealer(dataKey []byte) (*sealer, error) {
@@ -60,6 +63,7 @@ func newSealer(dataKey []byte) (*sealer, error) {
 	var s sealer
 	encKey := derive(dataKey, sealDomainEnc)
 	s.ivKey = derive(dataKey, sealDomainIV)
+	s.macs.New = func() any { return hmac.New(sha256.New, s.ivKey[:]) }
 	block, err := aes.NewCipher(encKey[:])
 	if err != nil {
 		return nil, err
@@ -96,13 +100,15 @@ func (s *sealer) seal(stream string, eventID [16]byte, label string, plaintext [
 	if len(plaintext) == 0 {
 		return nil
 	}
-	m := hmac.New(sha256.New, s.ivKey[:])
+	m := s.macs.Get().(hash.Hash)
+	m.Reset()
 	m.Write([]byte(label))
 	m.Write([]byte{0})
 	m.Write(eventID[:])
 	m.Write(plaintext)
 	var iv [32]byte
 	m.Sum(iv[:0])
+	s.macs.Put(m)
 	out := make([]byte, 0, sealOverhead+len(plaintext))
 	out = append(out, sealVersion)
 	out = append(out, iv[:nonceLen]...)
