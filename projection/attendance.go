@@ -58,6 +58,7 @@ type Attendance struct {
 	paysDirty map[string]bool
 
 	punch attendance.PunchRecorded // reused by the punch fast path
+	enc   scratch
 
 	// Decoded policies by policy ID and version; immutable once published.
 	decoded map[string]*rules.Policy
@@ -577,8 +578,8 @@ func getRef(r Reader, key []byte) (*refRec, error) {
 	return &rr, nil
 }
 
-func putRef(w Writer, key []byte, rr refRec) error {
-	b, err := encode(&rr)
+func (a *Attendance) putRef(w Writer, key []byte, rr refRec) error {
+	b, err := a.enc.encode(&rr)
 	if err != nil {
 		return err
 	}
@@ -646,7 +647,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	if err := a.putInput(w, emp, date, &in); err != nil {
 		return err
 	}
-	if err := putRef(w, keyPunchRef(ev.ID), refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
+	if err := a.putRef(w, keyPunchRef(ev.ID), refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
 		return err
 	}
 	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
@@ -684,7 +685,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 	if err := a.putInput(w, emp, p.Day, &in); err != nil {
 		return err
 	}
-	if err := putRef(w, keyReqRef(ev.ID), refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
+	if err := a.putRef(w, keyReqRef(ev.ID), refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
 		return err
 	}
 	if err := a.quota(w, emp, p.Day, func(q *QuotaRow) { q.Requested++; q.Pending++ }); err != nil {

@@ -149,7 +149,7 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
-	if err := writeSorted(w, a.daysDirty, func(k string) ([]byte, any) {
+	if err := writeSorted(w, &a.enc, a.daysDirty, func(k string) ([]byte, any) {
 		emp, date, _ := strings.Cut(k, "/")
 		if rec := a.emps[emp]; rec != nil && date > rec.LastState {
 			rec.LastState = date
@@ -159,7 +159,7 @@ func (a *Attendance) Flush(w Writer) error {
 	}); err != nil {
 		return err
 	}
-	if err := writeSorted(w, a.paysDirty, func(k string) ([]byte, any) {
+	if err := writeSorted(w, &a.enc, a.paysDirty, func(k string) ([]byte, any) {
 		from, emp, _ := strings.Cut(k, "/")
 		return keyPay(from, emp), a.pays[k]
 	}); err != nil {
@@ -175,7 +175,7 @@ func (a *Attendance) Flush(w Writer) error {
 		if rec == nil {
 			continue
 		}
-		b, err := encode(rec)
+		b, err := a.enc.encode(rec)
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (a *Attendance) Flush(w Writer) error {
 }
 
 // writeSorted writes the records named by the keys of dirty, in key order.
-func writeSorted(w Writer, dirty map[string]bool, rec func(k string) ([]byte, any)) error {
+func writeSorted(w Writer, enc *scratch, dirty map[string]bool, rec func(k string) ([]byte, any)) error {
 	keys := make([]string, 0, len(dirty))
 	for k := range dirty {
 		keys = append(keys, k)
@@ -197,7 +197,7 @@ func writeSorted(w Writer, dirty map[string]bool, rec func(k string) ([]byte, an
 	slices.Sort(keys)
 	for _, k := range keys {
 		key, v := rec(k)
-		b, err := encode(v)
+		b, err := enc.encode(v)
 		if err != nil {
 			return err
 		}
@@ -350,7 +350,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	}
 	res := rules.Evaluate(in)
 	row := a.dayRow(emp, date, &res, ins, pv, dd)
-	b, err := encode(row)
+	b, err := a.enc.encode(row)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -159,6 +160,22 @@ type dayState struct {
 }
 
 func encode(v any) ([]byte, error) { return msgpack.Marshal(v) }
+
+// scratch encodes into a reused buffer: for values handed straight to Writer.Set,
+// which copies them.
+type scratch struct {
+	buf bytes.Buffer
+	enc *msgpack.Encoder
+}
+
+func (s *scratch) encode(v any) ([]byte, error) {
+	s.buf.Reset()
+	if s.enc == nil {
+		s.enc = msgpack.NewEncoder(&s.buf)
+	}
+	err := s.enc.Encode(v)
+	return s.buf.Bytes(), err
+}
 
 func decode(b []byte, v any) error { return msgpack.Unmarshal(b, v) }
 
