@@ -123,6 +123,9 @@ func (s *Service) Employee(ctx context.Context, a Actor, employeeID string) (Emp
 		if c := strings.Compare(x.What, y.What); c != 0 {
 			return c
 		}
+		if c := strings.Compare(x.Day, y.Day); c != 0 {
+			return c
+		}
 		return bytes.Compare(x.ID[:], y.ID[:])
 	})
 	return v, nil
