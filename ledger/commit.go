@@ -48,7 +48,9 @@ type committer struct {
 	batch      *pebble.Batch
 	ids        map[ID]idEntry
 	newStreams map[string]uint64
-	staged     map[uint64]*Event // events staged in this group by seq (for duplicate results)
+	staged     []*Event // events staged in this group, in seq order (for duplicate results)
+	start      uint64   // last seq before this group
+	key        []byte   // scratch key (Batch.Set copies)
 	leaves     []Hash
 	buf        []byte
 }
@@ -57,7 +59,6 @@ func (c *committer) run(l *Ledger) {
 	defer close(l.done)
 	c.ids = make(map[ID]idEntry)
 	c.newStreams = make(map[string]uint64)
-	c.staged = make(map[uint64]*Event)
 	var group []*commitReq
 	var next *commitReq // an import found while draining: it commits in a group of its own
 	for {
@@ -100,6 +101,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		clear(c.ids)
 		clear(c.newStreams)
 		clear(c.staged)
+		c.staged = c.staged[:0]
 		c.leaves = c.leaves[:0]
 	}()
 	nanos := c.nanos
@@ -109,6 +111,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		nanos = now.UnixNano()
 	}
 	g := groupState{seq: c.seq, hash: c.hash, nanos: nanos}
+	c.start = c.seq
 	var err error
 	for _, cr := range group {
 		if cr.imports != nil {
@@ -297,7 +300,8 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 // the batch and advances the group state. e.Seq and e.PrevHash must follow g.
 func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 	c.buf = sealEvent(c.buf[:0], e)
-	if err := c.batch.Set(eventKey(e.Seq), c.buf, nil); err != nil {
+	c.key = appendEventKey(c.key[:0], e.Seq)
+	if err := c.batch.Set(c.key, c.buf, nil); err != nil {
 		return err
 	}
 	if c.tree != nil {
@@ -306,15 +310,17 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 	var iv [8 + 32]byte
 	binary.BigEndian.PutUint64(iv[:], e.Seq)
 	copy(iv[8:], digest[:])
-	if err := c.batch.Set(idKey(e.ID), iv[:], nil); err != nil {
+	c.key = appendIDKey(c.key[:0], e.ID)
+	if err := c.batch.Set(c.key, iv[:], nil); err != nil {
 		return err
 	}
-	if err := c.batch.Set(streamKey(e.Stream, e.Version), binary.BigEndian.AppendUint64(nil, e.Seq), nil); err != nil {
+	c.key = appendStreamKey(c.key[:0], e.Stream, e.Version)
+	if err := c.batch.Set(c.key, iv[:8], nil); err != nil {
 		return err
 	}
 	c.ids[e.ID] = idEntry{seq: e.Seq, digest: digest}
 	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
-	c.staged[e.Seq] = e
+	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash
 	return nil
 }
@@ -323,8 +329,8 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 func (c *committer) duplicateResult(l *Ledger, existing []idEntry) (AppendResult, error) {
 	res := AppendResult{Duplicate: true, Events: make([]Event, len(existing))}
 	for i, x := range existing {
-		if e, ok := c.staged[x.seq]; ok {
-			res.Events[i] = *e
+		if x.seq > c.start {
+			res.Events[i] = *c.staged[x.seq-c.start-1]
 			continue
 		}
 		e, err := l.readStoredEvent(x.seq)

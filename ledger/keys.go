@@ -45,11 +45,10 @@ func appendEventKey(dst []byte, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(dst, seq)
 }
 
-func idKey(id ID) []byte {
-	k := make([]byte, 17)
-	k[0] = prefixID
-	copy(k[1:], id[:])
-	return k
+func idKey(id ID) []byte { return appendIDKey(make([]byte, 0, 17), id) }
+
+func appendIDKey(dst []byte, id ID) []byte {
+	return append(append(dst, prefixID), id[:]...)
 }
 
 // streamPrefix is 's' stream 0x00; stream names never contain 0x00.
@@ -62,6 +61,11 @@ func streamPrefix(stream string) []byte {
 
 func streamKey(stream string, version uint64) []byte {
 	return binary.BigEndian.AppendUint64(streamPrefix(stream), version)
+}
+
+func appendStreamKey(dst []byte, stream string, version uint64) []byte {
+	dst = append(append(append(dst, prefixStream), stream...), 0)
+	return binary.BigEndian.AppendUint64(dst, version)
 }
 
 func orderedInt64(v int64) uint64 { return uint64(v) ^ (1 << 63) }
