@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -21,8 +24,13 @@ import (
 //  4. the tree hashes stored with it equal the ones recomputed from its leaf hash,
 //     so the stored tree, and hence every proof and checkpoint, is the events' tree.
 //
-// Finally the recomputed root must equal the tree head in memory. The first failure
-// is returned as a *CorruptError naming its Seq (errors.Is ErrCorrupt). Verify streams:
+// Then the recomputed root must equal the tree head in memory, and the ID index and
+// the stream index must hold exactly one entry per event (ID → seq and content
+// digest; stream and version → seq), so that idempotency and stream reads are right.
+// The indexes are compared as order-independent sums in one sequential pass each;
+// only when they differ are they searched for the first bad entry.
+//
+// The first failure is returned as a *CorruptError naming its Seq (errors.Is ErrCorrupt). Verify streams:
 // its memory does not grow with the log. It checks the events up to the head when it
 // starts; events appended meanwhile are left for the next run (the log is append-only,
 // so no snapshot is taken).
@@ -59,6 +67,7 @@ func (l *Ledger) Verify(ctx context.Context) error {
 		e      Event
 		record []byte
 		err    error
+		sums   = newIndexSums()
 	)
 	for seq := uint64(1); seq <= head; seq++ {
 		if (seq-1)%scanChunk == 0 {
@@ -95,7 +104,7 @@ func (l *Ledger) Verify(ctx context.Context) error {
 			return fmt.Errorf("ledger: verify at seq %d: %w", seq, err)
 		}
 		if err := decodeEvent(v, &e, true); err != nil {
-			return bad("%v", err)
+			return bad("%s", strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": "))
 		}
 		switch {
 		case e.Seq != seq:
@@ -109,6 +118,7 @@ func (l *Ledger) Verify(ctx context.Context) error {
 			return bad("hash %v, recomputed %v", e.Hash, h)
 		}
 		prev, nanos = e.Hash, e.RecordedAt.UnixNano()
+		sums.addEvent(&e)
 
 		hashes, err := f.Append(merkle.LeafHash(v))
 		if err != nil {
@@ -136,7 +146,8 @@ func (l *Ledger) Verify(ctx context.Context) error {
 			return &CorruptError{Seq: head, Reason: fmt.Sprintf("tree root in memory %v, recomputed %v", th.Root, got)}
 		}
 	}
-	return nil
+	closeIters()
+	return l.verifyIndexes(ctx, head, sums)
 }
 
 // scanChunk is how many events Verify and Export read with one pair of iterators.
@@ -145,4 +156,272 @@ const scanChunk = 4096
 // isTreeKey reports whether k is the tree key of leaf n.
 func isTreeKey(k []byte, n uint64) bool {
 	return len(k) == 9 && k[0] == prefixTree && binary.BigEndian.Uint64(k[1:]) == n
+}
+
+// indexSums accumulates order-independent digests (sums of seeded 64-bit hashes) of
+// index entries, so that indexes read in key order can be compared with the entries
+// the events, read in seq order, imply. They catch damage, not forgery: the indexes
+// are not part of the tamper-evident log.
+type indexSums struct {
+	h           maphash.Hash
+	ids, stream uint64
+	nID, nStr   uint64
+}
+
+func newIndexSums() *indexSums {
+	s := new(indexSums)
+	s.h.SetSeed(maphash.MakeSeed())
+	return s
+}
+
+func (s *indexSums) id(id ID, seq uint64, digest []byte) {
+	s.h.Reset()
+	s.h.Write(id[:])
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], seq)
+	s.h.Write(b[:])
+	s.h.Write(digest)
+	s.ids += s.h.Sum64()
+	s.nID++
+}
+
+func (s *indexSums) streamEntry(stream string, version, seq uint64) {
+	s.h.Reset()
+	s.h.WriteString(stream)
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:], version)
+	binary.BigEndian.PutUint64(b[8:], seq)
+	s.h.Write(b[:])
+	s.stream += s.h.Sum64()
+	s.nStr++
+}
+
+// addEvent adds the index entries event e implies.
+func (s *indexSums) addEvent(e *Event) {
+	d := eventDigest(e)
+	s.id(e.ID, e.Seq, d[:])
+	s.streamEntry(e.Stream, e.Version, e.Seq)
+}
+
+// eventDigest is the content digest the ID index keeps for e.
+func eventDigest(e *Event) Hash {
+	p := Proposed{ID: e.ID, Type: e.Type, Schema: e.Schema, OccurredAt: e.OccurredAt, Actor: e.Actor, Data: e.Data}
+	return contentDigest(e.Stream, &p)
+}
+
+// idEntry parses an ID index entry; ok is false if it is malformed.
+func parseIDEntry(k, v []byte) (id ID, seq uint64, digest []byte, ok bool) {
+	if len(k) != 1+len(id) || len(v) != 8+32 {
+		return ID{}, 0, nil, false
+	}
+	copy(id[:], k[1:])
+	return id, binary.BigEndian.Uint64(v), v[8:], true
+}
+
+// parseStreamEntry parses a stream index entry; ok is false if it is malformed.
+func parseStreamEntry(k, v []byte) (stream []byte, version, seq uint64, ok bool) {
+	if len(k) < 1+1+8 || k[len(k)-9] != 0 || len(v) != 8 {
+		return nil, 0, 0, false
+	}
+	return k[1 : len(k)-9], binary.BigEndian.Uint64(k[len(k)-8:]), binary.BigEndian.Uint64(v), true
+}
+
+// scanPrefix calls fn for every key with the given one-byte prefix, in key order,
+// opening a fresh iterator every scanChunk keys (see Verify).
+func (l *Ledger) scanPrefix(ctx context.Context, prefix byte, fn func(k, v []byte) error) error {
+	lower, upper := []byte{prefix}, []byte{prefix + 1}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+		if err != nil {
+			return fmt.Errorf("ledger: verify: %w", err)
+		}
+		n := 0
+		for it.First(); it.Valid() && n < scanChunk; it.Next() {
+			v, err := it.ValueAndErr()
+			if err == nil {
+				err = fn(it.Key(), v)
+			}
+			if err != nil {
+				it.Close()
+				return err
+			}
+			n++
+		}
+		more := it.Valid()
+		if more {
+			lower = bytes.Clone(it.Key()) // the first key not read yet
+		}
+		err = it.Error()
+		it.Close()
+		if err != nil {
+			return fmt.Errorf("ledger: verify: %w", err)
+		}
+		if !more {
+			return nil
+		}
+	}
+}
+
+// verifyIndexes compares the ID and stream indexes with the sums of the entries the
+// events 1..head imply; entries for later events (appended meanwhile) are left out.
+func (l *Ledger) verifyIndexes(ctx context.Context, head uint64, want *indexSums) error {
+	got := &indexSums{}
+	got.h.SetSeed(want.h.Seed())
+	var firstBad uint64
+	err := l.scanPrefix(ctx, prefixID, func(k, v []byte) error {
+		id, seq, digest, ok := parseIDEntry(k, v)
+		switch {
+		case !ok:
+			if firstBad == 0 {
+				firstBad = head
+			}
+		case seq <= head:
+			got.id(id, seq, digest)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = l.scanPrefix(ctx, prefixStream, func(k, v []byte) error {
+		stream, version, seq, ok := parseStreamEntry(k, v)
+		switch {
+		case !ok:
+			if firstBad == 0 {
+				firstBad = head
+			}
+		case seq <= head:
+			got.streamEntry(string(stream), version, seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if firstBad == 0 && got.ids == want.ids && got.nID == want.nID && got.stream == want.stream && got.nStr == want.nStr {
+		return nil
+	}
+	return l.findIndexFault(ctx, head)
+}
+
+// findIndexFault searches the indexes entry by entry for the first event (lowest seq)
+// whose index entries are wrong, missing, or claimed by an entry of another event.
+func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
+	var worst *CorruptError
+	found := func(seq uint64, format string, a ...any) {
+		if worst == nil || seq < worst.Seq {
+			worst = &CorruptError{Seq: seq, Reason: fmt.Sprintf(format, a...)}
+		}
+	}
+	get := func(key []byte) ([]byte, bool, error) {
+		v, c, err := l.db.Get(key)
+		if errors.Is(err, pebble.ErrNotFound) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("ledger: verify: %w", err)
+		}
+		out := bytes.Clone(v)
+		c.Close()
+		return out, true, nil
+	}
+	event := func(seq uint64) (*Event, error) {
+		v, ok, err := get(eventKey(seq))
+		if err != nil || !ok {
+			return nil, err
+		}
+		e := new(Event)
+		if decodeEvent(v, e, false) != nil {
+			return nil, nil
+		}
+		return e, nil
+	}
+	// Events → index entries.
+	for seq := uint64(1); seq <= head && worst == nil; seq++ {
+		if seq%scanChunk == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		e, err := event(seq)
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			continue // Verify's first pass checked every event
+		}
+		v, ok, err := get(idKey(e.ID))
+		if err != nil {
+			return err
+		}
+		d := eventDigest(e)
+		switch {
+		case !ok:
+			found(seq, "ID index has no entry for event ID %v", e.ID)
+		case len(v) != 40 || binary.BigEndian.Uint64(v) != seq:
+			found(seq, "ID index entry for event ID %v is %x", e.ID, v)
+		case !bytes.Equal(v[8:], d[:]):
+			found(seq, "ID index content digest for event ID %v differs from the event's", e.ID)
+		}
+		v, ok, err = get(streamKey(e.Stream, e.Version))
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			found(seq, "stream index has no entry for %q version %d", e.Stream, e.Version)
+		case len(v) != 8 || binary.BigEndian.Uint64(v) != seq:
+			found(seq, "stream index entry for %q version %d is %x", e.Stream, e.Version, v)
+		}
+	}
+	// Index entries → events: entries that point at an event not theirs.
+	err := l.scanPrefix(ctx, prefixID, func(k, v []byte) error {
+		id, seq, _, ok := parseIDEntry(k, v)
+		if !ok {
+			found(head, "malformed ID index entry %x", k)
+			return nil
+		}
+		if seq > head || (worst != nil && seq >= worst.Seq) {
+			return nil
+		}
+		e, err := event(seq)
+		if err != nil {
+			return err
+		}
+		if e == nil || e.ID != id {
+			found(seq, "ID index entry for ID %v points at this event", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = l.scanPrefix(ctx, prefixStream, func(k, v []byte) error {
+		stream, version, seq, ok := parseStreamEntry(k, v)
+		if !ok {
+			found(head, "malformed stream index entry %x", k)
+			return nil
+		}
+		if seq > head || (worst != nil && seq >= worst.Seq) {
+			return nil
+		}
+		e, err := event(seq)
+		if err != nil {
+			return err
+		}
+		if e == nil || e.Stream != string(stream) || e.Version != version {
+			found(seq, "stream index entry for %q version %d points at this event", stream, version)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if worst == nil {
+		return &CorruptError{Seq: head, Reason: "the ID or stream index differs from the events"}
+	}
+	return worst
 }

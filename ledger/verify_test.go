@@ -27,6 +27,22 @@ func (q quietPebble) Fatalf(format string, a ...any) { q.t.Fatalf(format, a...) 
 func rawEventKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte{'e'}, seq) }
 func rawTreeKey(seq uint64) []byte  { return binary.BigEndian.AppendUint64([]byte{'t'}, seq-1) }
 
+func rawIDKey(id ledger.ID) []byte { return append([]byte{'i'}, id[:]...) }
+func rawStreamKey(stream string, version uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(append([]byte{'s'}, stream...), 0), version)
+}
+
+// rawEvent reads and decodes the event at seq straight from Pebble.
+func rawEvent(t *testing.T, db *pebble.DB, seq uint64) ledger.Event {
+	t.Helper()
+	v, c, err := db.Get(rawEventKey(seq))
+	mustf(t, err, "get event %d", seq)
+	defer c.Close()
+	var e ledger.Event
+	mustf(t, ledger.DecodeEvent(append([]byte(nil), v...), &e), "decode event %d", seq)
+	return e
+}
+
 // rawEdit opens the closed ledger's Pebble store directly and applies edit.
 func rawEdit(t *testing.T, fs vfs.FS, edit func(db *pebble.DB)) {
 	t.Helper()
@@ -46,9 +62,9 @@ func rawFlip(t *testing.T, db *pebble.DB, key []byte, at func(n int) int) {
 	mustf(t, db.Set(key, b, pebble.Sync), "set %x", key)
 }
 
-// TestVerifyTamper is acceptance 4's store half: one byte flipped (or one key removed)
-// in the stored data, written through Pebble directly on a closed ledger, makes Verify
-// name the sequence number.
+// TestVerifyTamper is acceptance 4's store half: one byte flipped (or one key removed
+// or added) in the stored events, tree or indexes, written through Pebble directly on
+// a closed ledger, makes Verify name the sequence number.
 func TestVerifyTamper(t *testing.T) {
 	const n, victim = 60, 37
 	// Byte offsets in the stored envelope (event.go): format(1) seq(8) id(16) version(8)
@@ -87,6 +103,33 @@ func TestVerifyTamper(t *testing.T) {
 			mustf(t, err, "append")
 			mustf(t, db.Set(rawTreeKey(victim), merkle.AppendRecord(nil, hashes), pebble.Sync), "set")
 		}, victim},
+		{"IDIndexDeleted", func(t *testing.T, db *pebble.DB) {
+			mustf(t, db.Delete(rawIDKey(rawEvent(t, db, victim).ID), pebble.Sync), "delete")
+		}, victim},
+		{"IDIndexPointsElsewhere", func(t *testing.T, db *pebble.DB) {
+			key := rawIDKey(rawEvent(t, db, victim).ID)
+			v, c, err := db.Get(key)
+			mustf(t, err, "get")
+			b := append([]byte(nil), v...)
+			c.Close()
+			binary.BigEndian.PutUint64(b, victim+1)
+			mustf(t, db.Set(key, b, pebble.Sync), "set")
+		}, victim},
+		{"IDIndexDigest", func(t *testing.T, db *pebble.DB) {
+			rawFlip(t, db, rawIDKey(rawEvent(t, db, victim).ID), func(n int) int { return n - 1 })
+		}, victim},
+		{"ExtraIDIndexEntry", func(t *testing.T, db *pebble.DB) {
+			var id ledger.ID
+			id[3] = 0x42
+			mustf(t, db.Set(rawIDKey(id), append(binary.BigEndian.AppendUint64(nil, victim), make([]byte, 32)...), pebble.Sync), "set")
+		}, victim},
+		{"StreamIndexDeleted", func(t *testing.T, db *pebble.DB) {
+			e := rawEvent(t, db, victim)
+			mustf(t, db.Delete(rawStreamKey(e.Stream, e.Version), pebble.Sync), "delete")
+		}, victim},
+		{"ExtraStreamIndexEntry", func(t *testing.T, db *pebble.DB) {
+			mustf(t, db.Set(rawStreamKey("employee/ghost", 1), binary.BigEndian.AppendUint64(nil, victim), pebble.Sync), "set")
+		}, victim},
 		{"EventReplacedByAnother", func(t *testing.T, db *pebble.DB) {
 			v, c, err := db.Get(rawEventKey(victim + 1))
 			mustf(t, err, "get")
@@ -113,6 +156,7 @@ func TestVerifyTamper(t *testing.T) {
 			if !errors.As(err, &ce) || !errors.Is(err, ledger.ErrCorrupt) {
 				t.Fatalf("Verify err = %v, want *CorruptError", err)
 			}
+			t.Logf("%v", err)
 			if ce.Seq != tc.seq {
 				t.Fatalf("Verify names seq %d (%v), want %d", ce.Seq, err, tc.seq)
 			}
