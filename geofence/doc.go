@@ -11,8 +11,8 @@
 // geodesic (shortest path on the ellipsoid) by Vincenty's inverse method and [Bearing]
 // its initial azimuth. Error bound: against GeographicLib (Karney's algorithm) on 2,000
 // pairs 10 m to 100 km apart at latitudes -70° to 70° (testdata/geodesic.csv) the worst
-// difference is a few micrometres; the tests fail above 1 mm. For nearly antipodal points
-// (about 19,900 km and more apart), where Vincenty's iteration does not converge,
+// difference is a few micrometres; the tests fail above 1 mm. For nearly antipodal
+// points (about 19,900 km and more apart), where Vincenty's iteration does not converge,
 // Distance uses a sphere of the mean radius, within 0.5% (0.12% at worst on the 1,000
 // nearly antipodal pairs of testdata/geodesic_long.csv).
 //
