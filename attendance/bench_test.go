@@ -210,3 +210,61 @@ func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Fatalf(format string, args ...any) {
 	panic(fmt.Sprintf(format, args...))
 }
+
+// BenchmarkRecordPunch: one online punch per command, each durably committed on its
+// own (no batching) — beside raw Pebble writing the same stored bytes, one synced
+// batch per event.
+//
+//	go test -run XXX -bench RecordPunch -benchtime 2000x ./attendance/
+func BenchmarkRecordPunch(b *testing.B) {
+	var stored [][]byte
+	b.Run("attendance", func(b *testing.B) {
+		e := newEnvDurable(b)
+		benchSetup(b, e)
+		ins := make([]attendance.PunchInput, b.N)
+		for i := range ins {
+			ins[i] = punchAt(ledger.ID{}, []rules.PunchKind{rules.KindIn, rules.KindOut}[i%2], t0.Add(-time.Duration(b.N-i)*time.Minute))
+			ins[i].DeviceID = "phone-B000"
+		}
+		b.ResetTimer()
+		start := time.Now()
+		for i := range ins {
+			if _, err := e.svc.RecordPunch(e.ctx, attendance.DeviceActor("phone-B000"), "B000", ins[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+		b.StopTimer()
+		err := e.l.ScanStream(e.ctx, attendance.EmployeeStream("B000"), 1, func(ev *ledger.Event) error {
+			if ev.Type == attendance.TypePunchRecorded {
+				stored = append(stored, ledger.EncodeEvent(ev))
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.l.Close()
+	})
+	b.Run("pebble", func(b *testing.B) {
+		if len(stored) == 0 {
+			b.Skip("needs the attendance sub-benchmark first")
+		}
+		db, err := pebble.Open(b.TempDir(), &pebble.Options{FS: vfs.Default, Logger: quietLogger{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		key := make([]byte, 9)
+		key[0] = 'e'
+		b.ResetTimer()
+		start := time.Now()
+		for i := range b.N {
+			binary.BigEndian.PutUint64(key[1:], uint64(i+1))
+			if err := db.Set(key, stored[i%len(stored)], pebble.Sync); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+	})
+}
