@@ -50,7 +50,9 @@ type AppendResult struct {
 	FirstSeq, LastSeq uint64 // positions of the events (the original ones when Duplicate)
 	Version           uint64 // stream version of the last event
 	Duplicate         bool   // every event existed already with identical content; nothing written
-	Events            []Event
+	// Events are the committed envelopes (Seq, Version, RecordedAt, hashes filled). For
+	// a fresh append their Data aliases the Proposed events' Data.
+	Events []Event
 }
 
 // AppendRequest is one independent append in AppendBatch.
