@@ -37,6 +37,7 @@ import (
 //	EraseSubject                     -      -     yes  yes      -        -       -
 //	Employee, CanRead (read)        yes    yes    yes  yes     yes       -       -
 //	AccessRequest (read)            yes     -     yes  yes      -        -       -
+//	PunchEvidence (read)            yes    yes    yes  yes      -        -       -
 //	Export (read; personal: hr/admin) -     -     yes  yes     yes       -       -
 //	Roles (one's own roles)         yes    yes    yes  yes     yes      yes     yes
 //

@@ -189,6 +189,13 @@ func matrixCases() []matrixCase {
 		{name: "CanRead", read: true, allowed: "employee manager hr admin auditor", run: func(e *env, a attendance.Actor, _ any) error {
 			return e.svc.CanRead(e.ctx, a, "E1")
 		}},
+		{name: "PunchEvidence", read: true, allowed: "employee manager hr admin", prep: punch, run: func(e *env, a attendance.Actor, p any) error {
+			ev, err := e.svc.PunchEvidence(e.ctx, a, "E1", p.(ledger.ID))
+			if err == nil && (!ev.HasFix || ev.Lat == 0) {
+				return fmt.Errorf("evidence %+v", ev)
+			}
+			return err
+		}},
 		{name: "AccessRequest", read: true, allowed: "employee hr admin", run: func(e *env, a attendance.Actor, _ any) error {
 			_, err := e.svc.AccessRequest(e.ctx, a, "E1")
 			return err

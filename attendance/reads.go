@@ -412,3 +412,47 @@ func carriesSealed(e *ledger.Event) bool {
 	}
 	return false
 }
+
+// PunchEvidence opens the sealed evidence of one punch (location, network, device
+// details, signature and full finding details) for review: for the employee himself,
+// his manager, hr and admins — not auditors, who see the plaintext measurements only.
+// After erasure it returns ErrErased.
+func (s *Service) PunchEvidence(ctx context.Context, a Actor, employeeID string, punchID ledger.ID) (PunchEvidence, error) {
+	const op = "PunchEvidence"
+	w, err := s.resolve(ctx, a)
+	if err != nil {
+		return PunchEvidence{}, err
+	}
+	unlock := s.lockEmployee(employeeID)
+	defer unlock()
+	st, err := s.employee(ctx, employeeID)
+	if err != nil {
+		return PunchEvidence{}, err
+	}
+	if !w.isSelf(st) && !w.manages(st) && !w.hr() {
+		return PunchEvidence{}, forbidden(a, op, st.stream, "only the employee, his manager, hr or an admin see a punch's evidence")
+	}
+	if err := existing(st); err != nil {
+		return PunchEvidence{}, err
+	}
+	if _, ok := st.punches[punchID]; !ok {
+		return PunchEvidence{}, fmt.Errorf("%w: %s in %s", ErrUnknownPunch, punchID, st.stream)
+	}
+	e, err := s.l.Lookup(punchID)
+	if err != nil {
+		return PunchEvidence{}, err
+	}
+	var p PunchRecorded
+	if err := p.UnmarshalBinary(e.Data); err != nil {
+		return PunchEvidence{}, err
+	}
+	sl, err := s.mustSealer(st)
+	if err != nil {
+		return PunchEvidence{}, err
+	}
+	var ev PunchEvidence
+	if _, err := openValue(sl, st.stream, punchID, "punch", p.Sealed, &ev); err != nil {
+		return PunchEvidence{}, fmt.Errorf("attendance: %s %s: %w", op, punchID, err)
+	}
+	return ev, nil
+}
