@@ -37,7 +37,14 @@ const attendanceVersion = 1
 // said up to that event.
 //
 // Queries: Daily, Payroll, Exceptions, Quota, Explain and DiffDaily, each authorized for
-// an actor (see Access).
+// an actor (see Query).
+//
+// Known simplifications: a punch is filed under the attendance date its policy and
+// roster gave it when it was recorded (a later roster change re-evaluates days but does
+// not move punches between them); DayInput.SyncedThrough is taken to be AsOf (the log
+// does not say how far each device has synced), so a day is final once log time passes
+// its window, and a later offline punch re-evaluates it; leave with a number of minutes
+// is evaluated as a first-half day off.
 type Attendance struct {
 	reg *ledger.Registry
 
