@@ -2,6 +2,7 @@ package attendance_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,4 +196,63 @@ func TestCorrectionLimitPerPayPeriod(t *testing.T) {
 	e.refused(err, attendance.ErrPeriodClosed, before)
 	_, err = e.svc.ClosePayPeriod(e.ctx, hr, attendance.PayPeriod{PolicyID: "default", From: rules.MustDate("2026-05-05"), To: rules.MustDate("2026-05-11")})
 	e.refused(err, attendance.ErrInvalid, before)
+}
+
+// TestCorrectionLimitUnderRaces: two Services on one ledger take correction requests
+// for the same employee concurrently; the limit (3 a month) holds exactly, because each
+// decision is appended with the stream version it was made on and re-decided when the
+// stream moved.
+func TestCorrectionLimitUnderRaces(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	// Slow randomness widens the window between a decision and its append (the
+	// request ID is drawn in between), so the two Services really do race.
+	var svcs []*attendance.Service
+	for range 2 {
+		s, err := attendance.New(e.l, &attendance.Options{Now: e.clock.Now, Rand: slowReader{newSeeded(seeds.Add(2))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, s)
+	}
+	e.clock.Set(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+	const n = 12
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := rules.MustDate("2026-03-16").AddDays(i % 4)
+			_, err := svcs[i%2].RequestCorrection(e.ctx, emp, "E1", attendance.CorrectionInput{Day: d, Kind: rules.CorrectMissingIn, At: d.At(8*60, time.UTC)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok, limited := 0, 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, attendance.ErrLimitExceeded):
+			limited++
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if ok != 3 || limited != n-3 {
+		t.Fatalf("%d accepted, %d over the limit; want 3 and %d", ok, limited, n-3)
+	}
+	v, err := e.svc.Employee(e.ctx, emp, "E1")
+	if err != nil || len(v.Pending) != 3 {
+		t.Fatalf("pending %v %v", v.Pending, err)
+	}
+}
+
+type slowReader struct{ r *seededReader }
+
+func (s slowReader) Read(p []byte) (int, error) {
+	time.Sleep(2 * time.Millisecond)
+	return s.r.Read(p)
 }
