@@ -217,6 +217,19 @@ func TestExportRefused(t *testing.T) {
 			}
 		})
 	}
+	t.Run("FailureKeepsEmptyDir", func(t *testing.T) {
+		// An existing empty directory is left existing and empty.
+		dir := t.TempDir()
+		_, err := ledger.Import(ctx, dir, bytes.NewReader(dataByte), memOptions(vfs.Default))
+		if !errors.Is(err, ledger.ErrBadExport) {
+			t.Fatalf("Import err = %v, want ErrBadExport", err)
+		}
+		names, err := vfs.Default.List(dir)
+		mustf(t, err, "list")
+		if len(names) != 0 {
+			t.Fatalf("Import left %v behind", names)
+		}
+	})
 	t.Run("EveryByteFlipped", func(t *testing.T) {
 		_, small, _ := exportOf(t, 3, ledger.ExportOptions{Signer: signer})
 		for i := range small {
