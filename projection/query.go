@@ -209,7 +209,7 @@ func Payroll(r Reader, who attendance.Actor, q Query) ([]PayrollRow, error) {
 	}
 	lo, hi := []byte("p/"), PrefixEnd([]byte("p/"))
 	if !q.From.IsZero() {
-		lo = []byte("p/" + q.From.AddDays(-62).String()) // periods start at most two months before
+		lo = []byte("p/" + q.From.AddDays(-30).String()) // a period is at most 31 days long
 	}
 	if !q.To.IsZero() {
 		hi = []byte("p/" + q.To.AddDays(1).String())
