@@ -173,7 +173,8 @@ func (l *Ledger) recover() error {
 }
 
 // Close waits for in-flight operations, stops the committer and closes the database.
-// Subscribers return ErrClosed. Calling Close twice returns ErrClosed.
+// Subscribers return ErrClosed. Calling Close twice returns ErrClosed. Close must not be
+// called from a Scan or Subscribe callback (it would wait for that scan to end).
 func (l *Ledger) Close() error {
 	l.mu.Lock()
 	if l.closed {
