@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"golang.org/x/mod/sumdb/note"
 
@@ -314,4 +317,73 @@ func FuzzReadExport(f *testing.F) {
 		}
 		_ = fmt.Sprint(th)
 	})
+}
+
+// exportBenchEvents is the log size of the export benchmarks.
+const exportBenchEvents = 100_000
+
+// BenchmarkExport measures Export (unsigned, to io.Discard): events/s.
+func BenchmarkExport(b *testing.B) {
+	l, _ := benchLedger(b, exportBenchEvents)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := l.Export(ctx, io.Discard, ledger.ExportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(exportBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkExportRawPebble is Export's twin: iterate the same event values and write
+// them to io.Discard.
+func BenchmarkExportRawPebble(b *testing.B) {
+	l, dir := benchLedger(b, exportBenchEvents)
+	mustf(b, l.Close(), "close")
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quietPebble{b}, CacheSize: 256 << 20})
+	mustf(b, err, "open raw")
+	defer db.Close()
+	for b.Loop() {
+		it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{'e'}, UpperBound: []byte{'f'}})
+		mustf(b, err, "iter")
+		for it.First(); it.Valid(); it.Next() {
+			io.Discard.Write(it.Value())
+		}
+		mustf(b, it.Close(), "close iter")
+	}
+	b.ReportMetric(float64(exportBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkVerifyExport measures checking an export file with no database: events/s.
+func BenchmarkVerifyExport(b *testing.B) {
+	l, _ := benchLedger(b, exportBenchEvents)
+	var buf bytes.Buffer
+	_, err := l.Export(context.Background(), &buf, ledger.ExportOptions{})
+	mustf(b, err, "export")
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := ledger.VerifyExport(bytes.NewReader(buf.Bytes()), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(exportBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkImport measures Import into a fresh directory (NoSync): events/s.
+func BenchmarkImport(b *testing.B) {
+	l, _ := benchLedger(b, exportBenchEvents)
+	var buf bytes.Buffer
+	_, err := l.Export(context.Background(), &buf, ledger.ExportOptions{})
+	mustf(b, err, "export")
+	opts := memOptions(vfs.Default)
+	opts.NoSync = true
+	opts.MemTableSize = 64 << 20
+	opts.CacheSize = 256 << 20
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := ledger.Import(context.Background(), filepath.Join(b.TempDir(), fmt.Sprint(i)), bytes.NewReader(buf.Bytes()), opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(exportBenchEvents)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
