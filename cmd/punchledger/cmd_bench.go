@@ -15,7 +15,10 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/projection"
+	"github.com/punchledger/punchledger/rules"
 )
 
 func init() {
@@ -28,7 +31,10 @@ Pebble writing or reading the same bytes with the same batching and the same fsy
   ingest batched   AppendBatch, one request per employee-day, --batch events per call
   ingest single    durable single-event appends from --writers goroutines (group commit)
   scan             full ordered read and envelope decode of the log
-  verify           Verify: every leaf hash, chain hash and the Merkle root
+  verify           Verify: every leaf hash, chain hash and the Merkle root (no raw twin)
+  sync offline     attendance.SyncOffline, one upload per employee (all his punches)
+  rebuild          the attendance projection rebuilt from the log; raw: scan and decode
+  report           daily and payroll rows for the month for everyone (no raw twin)
 
 It prints events/s for both, the ratio (library / raw: 1.0 means no overhead) and the
 peak Go heap during each phase. The store lives in a temporary directory (or --dir) that
@@ -368,19 +374,7 @@ func (b *bencher) run() (*benchReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
-	rawD, _, err = b.measure(func() error {
-		var ev ledger.Event
-		it, err := raw.NewIter(&pebble.IterOptions{LowerBound: []byte{'e'}, UpperBound: []byte{'f'}})
-		if err != nil {
-			return err
-		}
-		for it.First(); it.Valid(); it.Next() {
-			if err := ledger.DecodeEvent(it.Value(), &ev); err != nil {
-				return err
-			}
-		}
-		return it.Close()
-	})
+	rawD, _, err = b.measure(func() error { return rawScan(raw, nil) })
 	if err != nil {
 		return nil, fmt.Errorf("raw scan: %w", err)
 	}
@@ -396,8 +390,200 @@ func (b *bencher) run() (*benchReport, error) {
 	}
 	b.row("verify", int(head), libD, 0, heap, "leaf hashes, chain and Merkle root")
 
+	if err := b.attendancePhases(); err != nil {
+		return nil, err
+	}
 	b.rep.PeakRSSMiB = peakRSS()
 	return &b.rep, nil
+}
+
+// attendancePhases measures offline sync through the attendance service, a projection
+// rebuild and the month's reports, on a second ledger holding real attendance events.
+func (b *bencher) attendancePhases() error {
+	c := b.cfg
+	ctx := b.e.ctx
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	al, err := ledger.Open(filepath.Join(b.dir, "attendance"), &ledger.Options{Now: clock, Rand: b.e.m.Rand})
+	if err != nil {
+		return err
+	}
+	defer al.Close()
+	svc, err := attendance.New(al, &attendance.Options{Now: clock, Rand: b.e.m.Rand, MaxSyncPunches: 4 * c.days})
+	if err != nil {
+		return err
+	}
+	pol, err := rules.ParsePolicy(demoPolicy)
+	if err != nil {
+		return err
+	}
+	admin := attendance.EmployeeActor("admin")
+	if _, err := svc.Bootstrap(ctx, attendance.SystemActor(), "admin"); err != nil {
+		return err
+	}
+	if _, err := svc.PublishPolicy(ctx, admin, pol); err != nil {
+		return err
+	}
+	ids := make([]string, c.employees)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("E%05d", i)
+		if _, err := svc.RegisterEmployee(ctx, admin, attendance.Employee{ID: ids[i], PolicyID: pol.ID}); err != nil {
+			return err
+		}
+		if _, err := svc.BindDevice(ctx, admin, ids[i], attendance.Device{ID: "phone-" + ids[i]}); err != nil {
+			return err
+		}
+	}
+	loc, err := time.LoadLocation(pol.TimeZone)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(c.seed, 11))
+	batches := make([]attendance.SyncBatch, c.employees)
+	for i, id := range ids {
+		bt := attendance.SyncBatch{EmployeeID: id, DeviceID: "phone-" + id, DeviceNow: now}
+		for d, day := 0, time.Date(2026, 11, 2, 0, 0, 0, 0, loc); d < c.days; day = day.AddDate(0, 0, 1) {
+			if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				continue
+			}
+			for k, m := range []int{8*60 + 50, 12 * 60, 12*60 + 30, 17*60 + 5} {
+				var pid ledger.ID
+				binary.BigEndian.PutUint64(pid[:], rng.Uint64())
+				binary.BigEndian.PutUint64(pid[8:], rng.Uint64())
+				bt.Punches = append(bt.Punches, attendance.PunchInput{ID: pid, Kind: rules.PunchKind(1 + k%2),
+					Source: attendance.SourceApp, DeviceID: bt.DeviceID, Factors: []string{"pin"},
+					At: day.Add(time.Duration(m+rng.IntN(9)) * time.Minute),
+					Location: &attendance.Location{Lat: 40.7527 + rng.Float64()*1e-3, Lon: -73.9772 + rng.Float64()*1e-3,
+						Accuracy: 10 + rng.Float64()*20, Provider: "fused"}})
+			}
+			d++
+		}
+		batches[i] = bt
+	}
+	first, _ := al.Head()
+	first++
+	total := 0
+	bar := b.e.progress("sync", int64(c.employees))
+	libD, heap, err := b.measure(func() error {
+		for _, bt := range batches {
+			res, err := svc.SyncOffline(ctx, attendance.EmployeeActor(bt.EmployeeID), bt)
+			if err != nil {
+				return err
+			}
+			for _, it := range res.Items {
+				if it.Err != nil {
+					return it.Err
+				}
+			}
+			total += len(bt.Punches)
+			bar.add(1)
+		}
+		return nil
+	})
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	raw, err := openRaw(filepath.Join(b.dir, "raw-attendance"))
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	var stored [][]byte
+	if err := al.Scan(ctx, first, 0, func(ev *ledger.Event) error {
+		stored = append(stored, ledger.EncodeEvent(ev))
+		return nil
+	}); err != nil {
+		return err
+	}
+	rawD, _, err := b.measure(func() error {
+		k := 0
+		for _, bt := range batches {
+			wb := raw.NewBatch()
+			for range bt.Punches {
+				k++
+				if err := wb.Set(seqKey(uint64(k)), stored[k-1], nil); err != nil {
+					return err
+				}
+			}
+			if err := wb.Commit(pebble.Sync); err != nil {
+				return err
+			}
+			wb.Close()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.row("sync offline", total, libD, rawD, heap, fmt.Sprintf("SyncOffline, %d punches/upload, one fsync", 4*c.days))
+
+	// Rebuild of the attendance projection from the whole log, beside a raw scan that
+	// decodes the same envelopes and payloads.
+	st, err := projection.Open(filepath.Join(b.dir, "projections"), al, &projection.Options{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	head, _ := al.Head()
+	libD, heap, err = b.measure(func() error { return st.Rebuild(ctx, projection.NewAttendance()) })
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	rawD, _, err = b.measure(func() error {
+		return rawScan(raw, func(ev *ledger.Event) error {
+			_, err := attendance.Decode(ev)
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	b.row("rebuild", int(head), libD, rawD, heap, "attendance projection; raw: scan + decode envelopes and payloads")
+
+	// The month's reports for everyone, from the projection.
+	v := st.View()
+	defer v.Close()
+	rows := 0
+	libD, heap, err = b.measure(func() error {
+		rd := v.Reader(projection.AttendanceName)
+		q := projection.Query{From: rules.MustDate("2026-11-01"), To: rules.MustDate("2026-11-30")}
+		days, err := projection.Daily(rd, admin, q)
+		if err != nil {
+			return err
+		}
+		pay, err := projection.Payroll(rd, admin, q)
+		rows = len(days) + len(pay)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	b.row("report", rows, libD, 0, heap, fmt.Sprintf("daily + payroll rows for the month (%.0f ms)", libD.Seconds()*1000))
+	return nil
+}
+
+// rawScan iterates the raw twin's events in key order, decodes each envelope and hands
+// it to fn (nil: decode only).
+func rawScan(raw *pebble.DB, fn func(*ledger.Event) error) error {
+	var ev ledger.Event
+	it, err := raw.NewIter(&pebble.IterOptions{LowerBound: []byte{'e'}, UpperBound: []byte{'f'}})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err := ledger.DecodeEvent(it.Value(), &ev); err != nil {
+			it.Close()
+			return err
+		}
+		if fn != nil {
+			if err := fn(&ev); err != nil {
+				it.Close()
+				return err
+			}
+		}
+	}
+	return it.Close()
 }
 
 // parallel runs fn(0..n-1) in n goroutines and returns the first error.
