@@ -570,21 +570,6 @@ func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
 	return nil
 }
 
-func getRef(r Reader, key []byte) (*refRec, error) {
-	v, err := r.Get(key)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var rr refRec
-	if err := decode(v, &rr); err != nil {
-		return nil, err
-	}
-	return &rr, nil
-}
-
 func (a *Attendance) putRef(w Writer, key []byte, rr refRec) error {
 	b, err := a.enc.encode(&rr)
 	if err != nil {
@@ -662,7 +647,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 }
 
 func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided) error {
-	rr, err := getRef(w, keyPunchRef(p.PunchID))
+	rr, err := getRecord[refRec](w, keyPunchRef(p.PunchID))
 	if err != nil || rr == nil {
 		return err
 	}
@@ -703,7 +688,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 }
 
 func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byte, state uint8, stage string) error {
-	rr, err := getRef(w, keyReqRef(reqID))
+	rr, err := getRecord[refRec](w, keyReqRef(reqID))
 	if err != nil || rr == nil {
 		return err
 	}

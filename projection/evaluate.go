@@ -245,31 +245,20 @@ func (a *Attendance) evaluateDirty(w Writer) error {
 }
 
 // dayInputs reads the inputs of emp's date from committed state (queries).
-func dayInputs(r Reader, emp, date string) ([]inputRec, error) {
-	v, err := r.Get(keyDayState(emp, date))
+// getRecord reads and decodes the record at key; nil (and no error) when there is none.
+func getRecord[T any](r Reader, key []byte) (*T, error) {
+	v, err := r.Get(key)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	var st dayState
-	if err := decode(v, &st); err != nil {
-		return nil, err
+	rec := new(T)
+	if err := decode(v, rec); err != nil {
+		return nil, fmt.Errorf("projection: decode %q: %w", key, err)
 	}
-	return st.Inputs, nil
-}
-
-func getDay(r Reader, emp, date string) (*DayRow, error) {
-	v, err := r.Get(keyDay(emp, date))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	row := new(DayRow)
-	return row, decode(v, row)
+	return rec, nil
 }
 
 var spoofCodes = map[string]bool{"mock_location": true, "impossible_travel": true, "implausible_accuracy": true, "offline_jump": true}

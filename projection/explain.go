@@ -1,7 +1,6 @@
 package projection
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -43,7 +42,7 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 	}
 	date := d.String()
 	x := &Explanation{Employee: emp, Date: date}
-	day, err := getDay(r, emp, date)
+	day, err := getRecord[DayRow](r, keyDay(emp, date))
 	if err != nil {
 		return nil, err
 	}
@@ -82,11 +81,14 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 				Counted: true, Detail: fmt.Sprintf("rostered %s for %s..%s", shift, ro.From, ro.To)})
 		}
 	}
-	ins, err := dayInputs(r, emp, date)
+	st, err := getRecord[dayState](r, keyDayState(emp, date))
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range ins {
+	if st == nil {
+		st = new(dayState)
+	}
+	for _, in := range st.Inputs {
 		e := ExplainedEvent{EventRef: ref(in.Seq, in.Type, in.ID)}
 		switch in.Kind {
 		case inputPunch:
@@ -131,26 +133,22 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 		}
 	}
 	slices.SortStableFunc(x.Events, func(a, b ExplainedEvent) int { return int(int64(a.Seq) - int64(b.Seq)) })
-	v, err := r.Get(keyDayState(emp, date))
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
+	if st.Period == "" {
+		return x, nil
+	}
+	x.BookedIn = st.Period
+	if st.AdjPeriod == "" {
+		return x, nil
+	}
+	x.AdjustedIn = st.AdjPeriod
+	row, err := getPay(r, st.AdjPeriod, emp)
+	if err != nil {
 		return nil, err
-	default:
-		var st dayState
-		if err := decode(v, &st); err != nil {
-			return nil, err
-		}
-		x.BookedIn = st.Period
-		if st.AdjPeriod == "" {
-			return x, nil
-		}
-		x.AdjustedIn = st.AdjPeriod
-		if row, err := getPay(r, st.AdjPeriod, emp); err == nil && row != nil {
-			for _, adj := range row.Adjustments {
-				if adj.Date == date {
-					x.Adjustments = append(x.Adjustments, adj)
-				}
+	}
+	if row != nil {
+		for _, adj := range row.Adjustments {
+			if adj.Date == date {
+				x.Adjustments = append(x.Adjustments, adj)
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package projection
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/punchledger/punchledger/attendance"
@@ -72,15 +71,7 @@ func (a *Attendance) isClosed(r Reader, pol string, d rules.Date) (bool, error) 
 }
 
 func getPay(r Reader, from, emp string) (*PayrollRow, error) {
-	v, err := r.Get(keyPay(from, emp))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	row := new(PayrollRow)
-	return row, decode(v, row)
+	return getRecord[PayrollRow](r, keyPay(from, emp))
 }
 
 // book brings the payroll in line with a day's new figures: into the day's period while

@@ -111,15 +111,7 @@ func listKeys(r Reader, prefix string) ([]string, error) {
 }
 
 func readEmployee(r Reader, emp string) (*employeeRec, error) {
-	v, err := r.Get(keyEmp(emp))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	rec := new(employeeRec)
-	return rec, decode(v, rec)
+	return getRecord[employeeRec](r, keyEmp(emp))
 }
 
 func (q Query) bounds(emp string) (lo, hi []byte) {
