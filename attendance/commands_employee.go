@@ -81,32 +81,29 @@ func (s *Service) RegisterEmployee(ctx context.Context, a Actor, e Employee) (Re
 	if err := e.validate(op); err != nil {
 		return Receipt{}, err
 	}
-	return s.onEmployee(ctx, op, e.ID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
+	var attempts []ledger.ID // registration IDs tried; each has a key
+	r, err := s.onEmployee(ctx, op, e.ID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if st.exists || st.version > 0 {
 			return nil, nil, fmt.Errorf("%w: %s", ErrEmployeeExists, e.ID)
 		}
-		// The key is written before the event: a key without an event is harmless (it
-		// is reused by the next attempt); an event without its key would not be.
-		sl, err := s.sealerFor(st)
-		if err != nil {
-			return nil, nil, err
-		}
-		if sl == nil {
-			key, err := s.randBytes(dataKeyLen)
-			if err != nil {
-				return nil, nil, err
-			}
-			if err := s.l.PutSecret(keySubject(e.ID), key); err != nil {
-				return nil, nil, fmt.Errorf("attendance: %s: store data key: %w", op, err)
-			}
-			if sl, err = s.sealerFor(st); err != nil {
-				return nil, nil, err
-			}
-		}
+		// The key is written before the event, under a subject named by the event's
+		// ID; if the append fails, the key is deleted again (see keySubject).
 		id, err := s.newID()
 		if err != nil {
 			return nil, nil, err
 		}
+		key, err := s.randBytes(dataKeyLen)
+		if err != nil {
+			return nil, nil, err
+		}
+		sl, err := newSealer(key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.l.PutSecret(keySubject(e.ID, id), key); err != nil {
+			return nil, nil, fmt.Errorf("attendance: %s: store data key: %w", op, err)
+		}
+		attempts = append(attempts, id)
 		p := &EmployeeRegistered{EmployeeID: e.ID, ManagerID: e.ManagerID, Site: e.Site, PolicyID: e.PolicyID, TimeZone: e.TimeZone, JoinedOn: dateText(e.JoinedOn), LeftOn: dateText(e.LeftOn)}
 		if e.Personal != nil {
 			if p.Sealed, err = sealValue(sl, st.stream, id, "personal", e.Personal); err != nil {
@@ -116,6 +113,18 @@ func (s *Service) RegisterEmployee(ctx context.Context, a Actor, e Employee) (Re
 		ev, err := s.propose(p, id, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
 	})
+	// Delete the keys of attempts whose registration did not commit (a lost race, a
+	// failed append). An attempt is judged by the ledger, not by the error: an append
+	// can fail to report a commit (a cancelled context).
+	for _, id := range attempts {
+		if _, lerr := s.l.Lookup(id); lerr == nil || !isNotFound(lerr) {
+			continue
+		}
+		if derr := s.l.DeleteSecret(ctx, keySubject(e.ID, id)); derr != nil {
+			s.log.Warn("attendance: could not delete the key of a failed registration", "employee", e.ID, "err", derr)
+		}
+	}
+	return r, err
 }
 
 // UpdateEmployee replaces an employee's record (hr or admin). Every field is the new
@@ -652,6 +661,7 @@ func (s *Service) EraseSubject(ctx context.Context, a Actor, employeeID, reason 
 	if err := validCode(op, "reason", reason); err != nil {
 		return Receipt{}, err
 	}
+	var registration [16]byte
 	r, err := s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if w.isSelf(st) {
 			return nil, nil, forbidden(a, op, st.stream, "nobody erases himself")
@@ -662,6 +672,7 @@ func (s *Service) EraseSubject(ctx context.Context, a Actor, employeeID, reason 
 		if !st.exists {
 			return nil, nil, errUnknown(employeeID)
 		}
+		registration = st.registration
 		st.sealer = nil
 		if st.erased {
 			return nil, &Receipt{Duplicate: true}, nil
@@ -672,7 +683,7 @@ func (s *Service) EraseSubject(ctx context.Context, a Actor, employeeID, reason 
 	if err != nil {
 		return Receipt{}, err
 	}
-	if err := s.l.DeleteSecret(ctx, keySubject(employeeID)); err != nil {
+	if err := s.l.DeleteSecret(ctx, keySubject(employeeID, registration)); err != nil {
 		return r, fmt.Errorf("attendance: %s: purge data key (recorded as erased; call again to finish): %w", op, err)
 	}
 	return r, nil

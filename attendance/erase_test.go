@@ -83,7 +83,11 @@ func TestEraseSubject(t *testing.T) {
 	}
 	e = reopen(t, dir)
 
-	key, err := e.l.GetSecret(attendance.KeySubject("E1"))
+	subject, err := e.svc.KeySubject(e.ctx, "E1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.l.GetSecret(subject)
 	if err != nil || len(key) != 32 {
 		t.Fatalf("data key: %v", err)
 	}

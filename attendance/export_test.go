@@ -3,6 +3,7 @@ package attendance
 // Test hooks for the black-box tests.
 
 import (
+	"context"
 	"reflect"
 	"strings"
 )
@@ -23,4 +24,12 @@ func ServiceMethodsTakingActor() []string {
 }
 
 // KeySubject exposes the ledger secret subject of an employee's data key.
-func KeySubject(employeeID string) string { return keySubject(employeeID) }
+func (s *Service) KeySubject(ctx context.Context, employeeID string) (string, error) {
+	unlock := s.lockEmployee(employeeID)
+	defer unlock()
+	st, err := s.employee(ctx, employeeID)
+	if err != nil {
+		return "", err
+	}
+	return keySubject(employeeID, st.registration), nil
+}

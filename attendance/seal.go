@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,7 +15,7 @@ import (
 // Field encryption.
 //
 // Every employee has a 32-byte data key, stored beside the log with ledger.PutSecret
-// under the subject "attendance/key/<employee ID>" and never inside an event. Personal
+// (subject: see keySubject) and never inside an event. Personal
 // fields are sealed with AES-256-GCM before they enter the log. From the data key two
 // keys are derived with HMAC-SHA256: one for AES, one for nonces.
 //
@@ -46,8 +47,14 @@ const (
 // errSealed: sealed bytes that do not open (wrong key, tampered, truncated).
 var errSealed = errors.New("attendance: sealed field does not open")
 
-// keySubject is the ledger secret subject holding the employee's data key.
-func keySubject(employeeID string) string { return secretPrefix + employeeID }
+// keySubject is the ledger secret subject holding the employee's data key:
+// "attendance/key/<employee ID>/<ID of the employee.registered event>". Naming the
+// registration makes concurrent registrations of one ID (two Services on one ledger)
+// write different subjects: the losing one cannot overwrite the winner's key, and its
+// own key is deleted.
+func keySubject(employeeID string, registration [16]byte) string {
+	return secretPrefix + employeeID + "/" + hex.EncodeToString(registration[:])
+}
 
 // sealer seals and opens fields for one employee's data key.
 type sealer struct {

@@ -318,13 +318,13 @@ func (s *Service) propose(p ledger.Payload, id ledger.ID, at time.Time, a Actor)
 // sealerFor returns the employee's sealer, loading the data key on first use; nil
 // after erasure.
 func (s *Service) sealerFor(st *employeeState) (*sealer, error) {
-	if st.erased {
+	if st.erased || !st.exists {
 		return nil, nil
 	}
 	if st.sealer != nil {
 		return st.sealer, nil
 	}
-	key, err := s.l.GetSecret(keySubject(st.id))
+	key, err := s.l.GetSecret(keySubject(st.id, st.registration))
 	if errors.Is(err, ledger.ErrNotFound) {
 		return nil, nil
 	}

@@ -3,6 +3,8 @@ package attendance_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,5 +122,53 @@ func TestDeterministicLog(t *testing.T) {
 	a, b := run(), run()
 	if a != b || a.Size == 0 {
 		t.Fatalf("two identical runs: %v and %v", a, b)
+	}
+}
+
+// TestConcurrentRegistration: two Services register the same employee at once; one
+// wins, and the winner's personal data stays readable (the loser's data key, written
+// before its append failed, neither replaces the winner's nor survives).
+func TestConcurrentRegistration(t *testing.T) {
+	e := newEnv(t)
+	e.org()
+	var svcs []*attendance.Service
+	for range 2 {
+		s, err := attendance.New(e.l, &attendance.Options{Now: e.clock.Now, Rand: slowReader{newSeeded(seeds.Add(2))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, s)
+	}
+	for round := range 5 {
+		id := fmt.Sprintf("R%d", round)
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = svcs[i].RegisterEmployee(e.ctx, hr, attendance.Employee{ID: id, PolicyID: "default", Personal: &attendance.Personal{Name: fmt.Sprintf("winner %d", i)}})
+			}()
+		}
+		wg.Wait()
+		winner := -1
+		for i, err := range errs {
+			switch {
+			case err == nil && winner < 0:
+				winner = i
+			case errors.Is(err, attendance.ErrEmployeeExists):
+			default:
+				t.Fatalf("round %d: %v", round, errs)
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: nobody registered", round)
+		}
+		for _, s := range svcs {
+			v, err := s.Employee(e.ctx, hr, id)
+			if err != nil || v.Personal == nil || v.Personal.Name != fmt.Sprintf("winner %d", winner) {
+				t.Fatalf("round %d: %+v %v", round, v.Personal, err)
+			}
+		}
 	}
 }

@@ -86,6 +86,7 @@ type employeeState struct {
 	rec            EmployeeRecord
 	personalSealed []byte // latest sealed Personal
 	personalEvent  [16]byte
+	registration   [16]byte // ID of employee.registered: names the data key
 
 	devices     []boundDevice // currently bound, in binding order
 	rebinds     map[[16]byte]*rebindState
@@ -156,6 +157,7 @@ func (st *employeeState) apply(e *ledger.Event) error {
 	switch p := p.(type) {
 	case *EmployeeRegistered:
 		st.exists = true
+		st.registration = e.ID
 		st.rec = EmployeeRecord{p.EmployeeID, p.ManagerID, p.Site, p.PolicyID, p.TimeZone, p.JoinedOn, p.LeftOn}
 		st.personalSealed, st.personalEvent = p.Sealed, e.ID
 	case *EmployeeUpdated:
