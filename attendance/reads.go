@@ -132,9 +132,10 @@ func (s *Service) Employee(ctx context.Context, a Actor, employeeID string) (Emp
 }
 
 // AccessRequest returns everything the ledger holds about an employee as one JSON
-// document (the right of access): his record, his personal data, his roles, and every
-// event of his stream decoded, with its sealed fields opened, plus the org events that
-// name him. Allowed for the employee himself, hr and admins. After erasure the sealed
+// document (the right of access): his record, his personal data, his roles, every
+// event of his stream decoded with its sealed fields opened, the org events that name
+// him, and where he acted in other streams (position and type only). It reads the
+// whole log. Allowed for the employee himself, hr and admins. After erasure the sealed
 // fields show as {"erased": true}.
 func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string) ([]byte, error) {
 	const op = "AccessRequest"
@@ -203,7 +204,21 @@ func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string)
 	if err := s.l.ScanStream(ctx, OrgStream, 1, scan(&orgEvents)); err != nil {
 		return nil, err
 	}
-	doc = append(doc, kv{"events", nonNil(mine)}, kv{"org_events", nonNil(orgEvents)})
+	// What he did elsewhere (decisions about others, as a manager or hr): where and
+	// what, not the content, which is about others. This reads the whole log.
+	actions := []any{}
+	me := EmployeeActor(employeeID).String()
+	err = s.l.Scan(ctx, 1, 0, func(e *ledger.Event) error {
+		if e.Actor == me && e.Stream != st.stream {
+			actions = append(actions, obj{{"seq", e.Seq}, {"id", e.ID.String()}, {"stream", e.Stream}, {"type", e.Type},
+				{"recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano)}})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc = append(doc, kv{"events", nonNil(mine)}, kv{"org_events", nonNil(orgEvents)}, kv{"actions_elsewhere", actions})
 	return json.MarshalIndent(doc, "", "  ")
 }
 

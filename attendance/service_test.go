@@ -100,6 +100,22 @@ func TestCorrectionFlow(t *testing.T) {
 	if doc["personal"].(map[string]any)["Name"] != "Erika Mustermann" {
 		t.Fatalf("%s", js)
 	}
+	// The manager's document lists his decision about Erika, without its content.
+	js, err = e.svc.AccessRequest(e.ctx, mgr, "M1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mdoc struct {
+		Actions []struct {
+			Stream, Type string
+		} `json:"actions_elsewhere"`
+	}
+	if err := json.Unmarshal(js, &mdoc); err != nil {
+		t.Fatal(err)
+	}
+	if len(mdoc.Actions) != 1 || mdoc.Actions[0].Stream != "employee/E1" || mdoc.Actions[0].Type != attendance.TypeCorrectionApproved {
+		t.Fatalf("manager's actions: %+v", mdoc.Actions)
+	}
 }
 
 // TestDeterministicLog: the same commands with the same clock and randomness give a
