@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -56,7 +57,9 @@ func openBenchLedger(b *testing.B, dir string, noSync bool) *ledger.Ledger {
 func openBenchPebble(b *testing.B, dir string) *pebble.DB {
 	b.Helper()
 	o := (&ledger.Options{}).EnsureDefaults()
-	db, err := pebble.Open(dir, &pebble.Options{CacheSize: o.CacheSize, MemTableSize: o.MemTableSize, Logger: quietLogger{}})
+	po := &pebble.Options{CacheSize: o.CacheSize, MemTableSize: o.MemTableSize, Logger: quietLogger{}}
+	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10) // as the ledger configures Pebble
+	db, err := pebble.Open(dir, po)
 	if err != nil {
 		b.Fatal(err)
 	}

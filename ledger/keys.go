@@ -10,8 +10,8 @@ import "encoding/binary"
 //	'i' id(16)                      → seq(8) || content digest(32)  (the ID index)
 //	's' stream 0x00 version(8)      → seq(8)  (the stream index; its last key is the stream head)
 //	'r' recordedAt(8) lastSeq(8)    → empty   (one key per commit group: the recorded-time index)
-//	't' index(8)                    → Hash    (reserved for the Merkle tree, see tree.go:
-//	                                           tlog stored-hash index → 32-byte hash)
+//	't' leaf(8)                     → tlog stored hashes of that leaf, concatenated
+//	                                           (the Merkle tree: tree.go, ledger/internal/merkle)
 //	'x' subject                     → secret value (side data, not part of the log)
 //	'm' name                        → metadata (format version)
 //
@@ -75,15 +75,6 @@ func timeKey(nanos int64, lastSeq uint64) []byte {
 	k[0] = prefixTime
 	binary.BigEndian.PutUint64(k[1:], orderedInt64(nanos))
 	binary.BigEndian.PutUint64(k[9:], lastSeq)
-	return k
-}
-
-// treeKey is the key of the Merkle tree's stored hash with the given tlog stored-hash
-// index. tree.go owns what is stored there.
-func treeKey(index int64) []byte {
-	k := make([]byte, 9)
-	k[0] = prefixTree
-	binary.BigEndian.PutUint64(k[1:], uint64(index))
 	return k
 }
 

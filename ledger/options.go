@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -107,6 +108,9 @@ func (o *Options) pebbleOptions() *pebble.Options {
 		// deleted secret's bytes do not live on in a recycled log file (see DeleteSecret).
 		Cleaner: deleteCleaner{},
 	}
+	// Bloom filters (10 bits per key, all levels) make point lookups of absent keys —
+	// new event IDs, Lookup misses — cheap: no index or data block read.
+	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
 	el := pebble.MakeLoggingEventListener(pebbleLogger{o.Logger})
 	po.EventListener = &el
 	return po
