@@ -338,11 +338,12 @@ Commands:
 	fmt.Fprintf(w, `
 Global flags (before or after the command):
   --db DIR        ledger directory (default ./%s, or $%s)
-  --actor ROLE:ID who is acting: admin:root, hr:H1, manager:M7, employee:E1001, auditor:A1
+  --actor ROLE:ID who is acting: admin:root, hr:H1, manager:M7, employee:E1001, auditor:A1,
+                  device:D1 or system (or $%s)
   --format F      table (default), csv or json
 
 Run 'punchledger help COMMAND' or 'punchledger COMMAND --help' for a command's flags and an example.
-`, DefaultDB, EnvDB)
+`, DefaultDB, EnvDB, EnvActor)
 }
 
 func (e *env) printGroup(w io.Writer, group string, subs []string) {

@@ -348,7 +348,7 @@ func runSync(e *env, args []string) error {
 		if it.Seq != 0 {
 			seq = strconv.FormatUint(it.Seq, 10)
 		}
-		t.add(it.Line, it.ID[:12], it.Employee, it.Status, seq, it.Outcome, detail)
+		t.add(it.Line, it.ID, it.Employee, it.Status, seq, it.Outcome, detail)
 	}
 	if err := e.emit(map[string]any{"punches": n, "recorded": counts["recorded"], "duplicates": counts["duplicate"],
 		"refused": counts["refused"], "device_skew_seconds": skew.Seconds(), "items": items}, t); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,8 @@ func (t *table) add(cells ...any) {
 		switch v := c.(type) {
 		case string:
 			row[i] = v
+		case time.Time:
+			row[i] = v.Format(time.RFC3339)
 		case fmt.Stringer:
 			row[i] = v.String()
 		default:
