@@ -393,10 +393,11 @@ func selfTest(ctx context.Context, base string, pool *x509.CertPool, svc *attend
 		at     time.Time
 		tamper bool
 		what   string
+		want   string // the outcome the policy must give
 	}{
-		{"in", day(8, 56), false, "signed punch in at 08:56"},
-		{"out", day(12, 30), true, "tampered punch (moved after signing)"},
-		{"out", day(17, 4), false, "signed punch out at 17:04"},
+		{"in", day(8, 56), false, "signed punch in at 08:56", "accept"},
+		{"out", day(12, 30), true, "tampered punch (moved after signing)", "reject"},
+		{"out", day(17, 4), false, "signed punch out at 17:04", "accept"},
 	} {
 		res, err := post(p.kind, p.at, p.tamper)
 		if err != nil {
@@ -408,6 +409,9 @@ func selfTest(ctx context.Context, base string, pool *x509.CertPool, svc *attend
 		}
 		fmt.Printf("%-38s → event #%d %-6s findings %v; receipt: %d-hash path in a tree of %d\n",
 			p.what, res.Seq, res.Outcome, res.Findings, len(proof.Path), proof.TreeSize)
+		if res.Outcome != p.want || proof.Seq != res.Seq {
+			return fmt.Errorf("%s: outcome %s (want %s), proof for #%d", p.what, res.Outcome, p.want, proof.Seq)
+		}
 	}
 	// A punch for an employee the device is not bound to is refused outright.
 	body := []byte(`{"employee":"E2","device":"phone-1","id":"00000000000000000000000000000abc","kind":"in","at":"2026-01-05T09:00:00Z","lat":48.86,"lon":2.3,"accuracy_m":10}`)
@@ -417,6 +421,9 @@ func selfTest(ctx context.Context, base string, pool *x509.CertPool, svc *attend
 	}
 	resp.Body.Close()
 	fmt.Printf("%-38s → HTTP %d\n", "punch for an employee not bound", resp.StatusCode)
+	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		return fmt.Errorf("punch for an employee the device is not bound to: HTTP %d", resp.StatusCode)
+	}
 
 	simClock.set(day(23, 0))
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/employees/E1/days", nil)
@@ -434,8 +441,8 @@ func selfTest(ctx context.Context, base string, pool *x509.CertPool, svc *attend
 		fmt.Printf("GET /v1/employees/E1/days → %s %s: %s, in %s, out %s, worked %d min\n",
 			d.Employee, d.Date, d.Status, d.FirstIn, d.LastOut, d.WorkedExact)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET days: %s", resp.Status)
+	if resp.StatusCode != http.StatusOK || len(days) != 1 || days[0].Status != "present" {
+		return fmt.Errorf("GET days: %s, %d days", resp.Status, len(days))
 	}
 	fmt.Println("selftest ok")
 	return nil
