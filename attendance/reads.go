@@ -143,38 +143,52 @@ func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string)
 	if err != nil {
 		return nil, err
 	}
-	unlock := s.lockEmployee(employeeID)
-	defer unlock()
-	st, err := s.employee(ctx, employeeID)
-	if err != nil {
-		return nil, err
-	}
-	if !w.isSelf(st) && !w.hr() {
-		return nil, forbidden(a, op, st.stream, "only the employee himself, hr or an admin")
-	}
-	if !st.exists {
-		return nil, errUnknown(employeeID)
-	}
-	sl, err := s.sealerFor(st)
-	if err != nil {
-		return nil, err
-	}
-	doc := obj{
-		{"employee_id", employeeID},
-		{"generated_at", s.now().Format(time.RFC3339Nano)},
-		{"erased", st.erased},
-		{"record", st.rec},
-	}
-	var personal any
-	if sl != nil {
-		var p Personal
-		if ok, err := openValue(sl, st.stream, st.personalEvent, "personal", st.personalSealed, &p); err == nil && ok {
-			personal = p
+	// Under the employee's lock only the state is read; the long scans below run
+	// without it, bounded to the stream version that state had.
+	var (
+		doc     obj
+		sl      *sealer
+		version uint64
+	)
+	stream := EmployeeStream(employeeID)
+	err = func() error {
+		unlock := s.lockEmployee(employeeID)
+		defer unlock()
+		st, err := s.employee(ctx, employeeID)
+		if err != nil {
+			return err
 		}
-	} else if st.erased {
-		personal = obj{{"erased", true}}
+		if !w.isSelf(st) && !w.hr() {
+			return forbidden(a, op, st.stream, "only the employee himself, hr or an admin")
+		}
+		if !st.exists {
+			return errUnknown(employeeID)
+		}
+		if sl, err = s.sealerFor(st); err != nil {
+			return err
+		}
+		version = st.version
+		doc = obj{
+			{"employee_id", employeeID},
+			{"generated_at", s.now().Format(time.RFC3339Nano)},
+			{"erased", st.erased},
+			{"record", st.rec},
+		}
+		var personal any
+		if sl != nil {
+			var p Personal
+			if ok, err := openValue(sl, st.stream, st.personalEvent, "personal", st.personalSealed, &p); err == nil && ok {
+				personal = p
+			}
+		} else if st.erased {
+			personal = obj{{"erased", true}}
+		}
+		doc = append(doc, kv{"personal", personal})
+		return nil
+	}()
+	if err != nil {
+		return nil, err
 	}
-	doc = append(doc, kv{"personal", personal})
 	org, err := s.orgView(ctx)
 	if err != nil {
 		return nil, err
@@ -198,7 +212,12 @@ func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string)
 			return nil
 		}
 	}
-	if err := s.l.ScanStream(ctx, st.stream, 1, scan(&mine)); err != nil {
+	if err := s.l.ScanStream(ctx, stream, 1, func(e *ledger.Event) error {
+		if e.Version > version {
+			return ledger.ErrStop
+		}
+		return scan(&mine)(e)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.l.ScanStream(ctx, OrgStream, 1, scan(&orgEvents)); err != nil {
@@ -209,7 +228,7 @@ func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string)
 	actions := []any{}
 	me := EmployeeActor(employeeID).String()
 	err = s.l.Scan(ctx, 1, 0, func(e *ledger.Event) error {
-		if e.Actor == me && e.Stream != st.stream {
+		if e.Actor == me && e.Stream != stream {
 			actions = append(actions, obj{{"seq", e.Seq}, {"id", e.ID.String()}, {"stream", e.Stream}, {"type", e.Type},
 				{"recorded_at", e.RecordedAt.UTC().Format(time.RFC3339Nano)}})
 		}
