@@ -144,7 +144,9 @@ func TestCrashRecovery(t *testing.T) {
 	dir := t.TempDir()
 	exe, err := os.Executable()
 	mustf(t, err, "executable")
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill-timing seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
 	acked := map[ledger.ID]bool{}
 	for round := range rounds {
 		cmd := exec.Command(exe, "-test.run=^$")
