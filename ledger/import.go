@@ -20,18 +20,7 @@ func (l *Ledger) importStored(ctx context.Context, stored [][]byte) error {
 		return err
 	}
 	defer l.leave()
-	cr := &commitReq{imports: stored, done: make(chan struct{})}
-	select {
-	case l.queue <- cr:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-cr.done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return cr.err
+	return l.submit(ctx, &commitReq{imports: stored, done: make(chan struct{})})
 }
 
 // stageImport checks and stages stored events continuing the chain in g.

@@ -282,20 +282,25 @@ func (l *Ledger) AppendBatch(ctx context.Context, reqs []AppendRequest) ([]Batch
 		}
 		cr.events += len(reqs[i].Events)
 	}
+	if err := l.submit(ctx, cr); err != nil {
+		return nil, err
+	}
+	return cr.results, nil
+}
+
+// submit queues cr for the committer and waits for its answer (cr.err), or for ctx.
+func (l *Ledger) submit(ctx context.Context, cr *commitReq) error {
 	select {
 	case l.queue <- cr:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	select {
 	case <-cr.done:
+		return cr.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	if cr.err != nil {
-		return nil, cr.err
-	}
-	return cr.results, nil
 }
 
 // prepare validates a request and computes what the committer needs but can be done
