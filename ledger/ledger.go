@@ -333,12 +333,29 @@ func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
 			ev.ID = id
 			p.chosen[i] = true
 		}
-		for j := 0; j < i; j++ {
-			if p.events[j].ID == ev.ID {
-				return fmt.Errorf("%w: event ID %v appears twice in one append", ErrInvalid, ev.ID)
+		p.digests[i] = contentDigest(r.Stream, ev)
+	}
+	return sameIDTwice(p.events)
+}
+
+// sameIDTwice rejects a request that carries one ID twice.
+func sameIDTwice(evs []Proposed) error {
+	if len(evs) <= 16 {
+		for i := range evs {
+			for j := 0; j < i; j++ {
+				if evs[j].ID == evs[i].ID {
+					return fmt.Errorf("%w: event ID %v appears twice in one append", ErrInvalid, evs[i].ID)
+				}
 			}
 		}
-		p.digests[i] = contentDigest(r.Stream, ev)
+		return nil
+	}
+	seen := make(map[ID]struct{}, len(evs))
+	for i := range evs {
+		if _, ok := seen[evs[i].ID]; ok {
+			return fmt.Errorf("%w: event ID %v appears twice in one append", ErrInvalid, evs[i].ID)
+		}
+		seen[evs[i].ID] = struct{}{}
 	}
 	return nil
 }

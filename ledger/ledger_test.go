@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -104,16 +105,17 @@ func TestAppendInvalid(t *testing.T) {
 		stream string
 		evs    []ledger.Proposed
 	}{
-		"EmptyStream":  {"", []ledger.Proposed{punch("x")}},
-		"NulStream":    {"a\x00b", []ledger.Proposed{punch("x")}},
-		"NoEvents":     {"s", nil},
-		"EmptyType":    {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Type = "" })}},
-		"ZeroTime":     {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.OccurredAt = time.Time{} })}},
-		"HugeData":     {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Data = make([]byte, ledger.MaxDataLen+1) })}},
-		"SameIDTwice":  {"s", []ledger.Proposed{punch("x"), punch("x")}},
-		"LongActor":    {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Actor = string(make([]byte, 300)) })}},
-		"BadUTF8Type":  {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Type = "\xff" })}},
-		"StreamTooBig": {string(make([]byte, 300)), []ledger.Proposed{punch("x")}},
+		"EmptyStream":       {"", []ledger.Proposed{punch("x")}},
+		"NulStream":         {"a\x00b", []ledger.Proposed{punch("x")}},
+		"NoEvents":          {"s", nil},
+		"EmptyType":         {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Type = "" })}},
+		"ZeroTime":          {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.OccurredAt = time.Time{} })}},
+		"HugeData":          {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Data = make([]byte, ledger.MaxDataLen+1) })}},
+		"SameIDTwice":       {"s", []ledger.Proposed{punch("x"), punch("x")}},
+		"SameIDTwiceInMany": {"s", append(manyPunches(40), punch("p7"))},
+		"LongActor":         {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Actor = string(make([]byte, 300)) })}},
+		"BadUTF8Type":       {"s", []ledger.Proposed{bad(func(p *ledger.Proposed) { p.Type = "\xff" })}},
+		"StreamTooBig":      {string(make([]byte, 300)), []ledger.Proposed{punch("x")}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := l.Append(ctx, c.stream, ledger.Any, c.evs...); !errors.Is(err, ledger.ErrInvalid) {
@@ -248,4 +250,12 @@ func TestReopen(t *testing.T) {
 	if r.FirstSeq != 11 || r.Events[0].PrevHash != last.Events[0].Hash || r.Events[0].RecordedAt.Before(headAt) {
 		t.Fatalf("after reopen: %+v", r.Events[0])
 	}
+}
+
+func manyPunches(n int) []ledger.Proposed {
+	evs := make([]ledger.Proposed, n)
+	for i := range evs {
+		evs[i] = punch(fmt.Sprintf("p%d", i))
+	}
+	return evs
 }
