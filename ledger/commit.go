@@ -148,7 +148,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 			if l.opts.NoSync {
 				opt = pebble.NoSync
 			}
-			err = c.batch.Commit(opt)
+			err = l.commitBatch(c.batch, opt)
 		}
 		if err != nil && staged {
 			c.tree.abort()
@@ -343,4 +343,18 @@ func (c *committer) duplicateResult(l *Ledger, existing []idEntry) (AppendResult
 	res.LastSeq = res.Events[len(res.Events)-1].Seq
 	res.Version = res.Events[len(res.Events)-1].Version
 	return res, nil
+}
+
+// commitBatch writes b. Pebble treats a failed WAL write as fatal ("the commit pipeline
+// will be horked") and calls Logger.Fatalf, which our logger turns into a panic: it is
+// recovered here, the ledger is marked failed (every later write returns the error) and
+// the group gets the error instead of the process dying in a background goroutine.
+func (l *Ledger) commitBatch(b *pebble.Batch, opt *pebble.WriteOptions) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrFailed, r)
+			l.failed.Store(&err)
+		}
+	}()
+	return b.Commit(opt)
 }

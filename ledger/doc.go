@@ -44,7 +44,10 @@
 //     them are visible or none. The log is never partial and never has a gap.
 //  6. Durability. Unless Options.NoSync, an acknowledged append has been fsynced (Pebble
 //     WAL, pebble.Sync). With NoSync a crash of the machine loses recently acknowledged
-//     appends (the surviving log is still a gapless, verifying prefix).
+//     appends (the surviving log is still a gapless, verifying prefix). A failed WAL
+//     write is fatal to Pebble's commit pipeline: the group gets ErrFailed, the ledger
+//     refuses every later write, and reopening the directory recovers what was
+//     acknowledged.
 //  7. Visibility. Head, reads and subscribers see an event only after its batch's commit
 //     returned (Pebble makes writes readable before their fsync; the ledger publishes
 //     its head after). Everything with Seq <= Head() is readable.

@@ -14,6 +14,10 @@ var (
 	ErrNotFound         = errors.New("ledger: not found")
 	ErrCorrupt          = errors.New("ledger: corrupt")
 	ErrInvalid          = errors.New("ledger: invalid")
+	// ErrFailed reports that the storage engine failed fatally (a write-ahead log write
+	// failed): the ledger accepts no more writes. Close it and reopen the directory;
+	// recovery keeps every acknowledged event.
+	ErrFailed = errors.New("ledger: storage failed")
 	// ErrStop, returned by a scan callback, stops the scan without an error.
 	ErrStop = errors.New("ledger: stop")
 )

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -87,6 +88,8 @@ type Ledger struct {
 	closing chan struct{} // closed when Close starts: wakes subscribers
 
 	randMu sync.Mutex // guards opts.Rand
+
+	failed atomic.Pointer[error] // set once the storage failed fatally (see commitBatch)
 
 	// Published head: the last committed (and, unless NoSync, synced) event.
 	headMu sync.RWMutex
@@ -189,6 +192,13 @@ func (l *Ledger) Close() error {
 	l.mu.Unlock()
 	close(l.stop)
 	<-l.done
+	if err := l.failed.Load(); err != nil {
+		func() {
+			defer func() { recover() }() // Pebble may panic closing a broken WAL
+			l.db.Close()
+		}()
+		return *err
+	}
 	if err := l.db.Close(); err != nil {
 		return fmt.Errorf("ledger: close: %w", err)
 	}
@@ -290,6 +300,9 @@ func (l *Ledger) AppendBatch(ctx context.Context, reqs []AppendRequest) ([]Batch
 
 // submit queues cr for the committer and waits for its answer (cr.err), or for ctx.
 func (l *Ledger) submit(ctx context.Context, cr *commitReq) error {
+	if err := l.failed.Load(); err != nil {
+		return *err
+	}
 	select {
 	case l.queue <- cr:
 	case <-ctx.Done():
