@@ -345,16 +345,24 @@ func (c *committer) duplicateResult(l *Ledger, existing []idEntry) (AppendResult
 	return res, nil
 }
 
-// commitBatch writes b. Pebble treats a failed WAL write as fatal ("the commit pipeline
-// will be horked") and calls Logger.Fatalf, which our logger turns into a panic: it is
-// recovered here, the ledger is marked failed (every later write returns the error) and
-// the group gets the error instead of the process dying in a background goroutine.
-func (l *Ledger) commitBatch(b *pebble.Batch, opt *pebble.WriteOptions) (err error) {
+// commitBatch writes b; see guard.
+func (l *Ledger) commitBatch(b *pebble.Batch, opt *pebble.WriteOptions) error {
+	return l.guard(func() error { return b.Commit(opt) })
+}
+
+// guard runs a Pebble write. Pebble treats a failed WAL write as fatal ("the commit
+// pipeline will be horked") and calls Logger.Fatalf, which our logger turns into a
+// panic: guard recovers it, marks the ledger failed (every later write returns the
+// error) and returns ErrFailed instead of letting the process die.
+func (l *Ledger) guard(write func() error) (err error) {
+	if f := l.failed.Load(); f != nil {
+		return *f
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %v", ErrFailed, r)
 			l.failed.Store(&err)
 		}
 	}()
-	return b.Commit(opt)
+	return write()
 }

@@ -53,6 +53,9 @@ func TestCommitFailure(t *testing.T) {
 	if _, err := l.Append(ctx, "s", ledger.Any, punch("z")); !errors.Is(err, ledger.ErrFailed) {
 		t.Fatalf("append after failure: %v", err)
 	}
+	if err := l.PutSecret("employee/E1", []byte("k")); !errors.Is(err, ledger.ErrFailed) {
+		t.Fatalf("put secret after failure: %v", err)
+	}
 	if err := l.Close(); !errors.Is(err, ledger.ErrFailed) {
 		t.Fatalf("close after failure: %v", err)
 	}

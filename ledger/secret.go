@@ -38,7 +38,7 @@ func (l *Ledger) PutSecret(subject string, value []byte) error {
 		return err
 	}
 	defer l.leave()
-	if err := l.db.Set(secretKey(subject), value, pebble.Sync); err != nil {
+	if err := l.guard(func() error { return l.db.Set(secretKey(subject), value, pebble.Sync) }); err != nil {
 		return fmt.Errorf("ledger: put secret %q: %w", subject, err)
 	}
 	return nil
@@ -79,7 +79,7 @@ func (l *Ledger) DeleteSecret(ctx context.Context, subject string) error {
 	}
 	defer l.leave()
 	key := secretKey(subject)
-	if err := l.db.Delete(key, pebble.Sync); err != nil {
+	if err := l.guard(func() error { return l.db.Delete(key, pebble.Sync) }); err != nil {
 		return fmt.Errorf("ledger: delete secret %q: %w", subject, err)
 	}
 	end := append(bytes.Clone(key), 0)
