@@ -143,6 +143,16 @@ func TestBadInput(t *testing.T) {
 		{"PeriodByEmployee", join(e1, args("period", "close", "--from", "2026-11-01", "--to", "2026-11-30")), "not allowed"},
 		{"PeriodWrongDates", join(root, args("period", "close", "--policy", "default", "--from", "2026-11-03", "--to", "2026-11-30")), "period"},
 
+		// Requests and voids.
+		{"VoidByEmployee", join(e1, args("void", "--employee", "E1", "--punch", req.Receipt.ID, "--reason", "oops")), "not allowed"},
+		{"VoidUnknownPunch", join(args("--actor", "manager:M1"), args("void", "--employee", "E1", "--punch", "00000000000000000000000000000002", "--reason", "oops")), "unknown punch"},
+		{"VoidReasonNotCode", join(args("--actor", "manager:M1"), args("void", "--employee", "E2", "--punch", "00000000000000000000000000000002", "--reason", "Not A Code")), "invalid"},
+		{"RebindApproveUnknown", join(args("--actor", "manager:M1"), args("device", "rebind-approve", "--employee", "E1", "00000000000000000000000000000003")), "unknown request"},
+		{"RebindForOther", join(e2, args("device", "rebind-request", "--employee", "E1", "--device", "p9", "--reason", "broken")), "not allowed"},
+		{"WorkLocationBadLat", join(e1, args("worklocation", "report", "--kind", "home", "--lat", "x", "--lon", "1")), "not a number"},
+		{"WorkLocationTooBig", join(e1, args("worklocation", "report", "--kind", "home", "--lat", "40.1", "--lon", "-74.2", "--radius", "90000")), "invalid"},
+		{"AccessByOther", join(e2, args("employee", "access", "E1")), "not allowed"},
+
 		// Reads and proofs.
 		{"ReportBadDate", join(hr, args("report", "daily", "--from", "11/02/2026")), "want a date"},
 		{"ReportBadAsOf", join(hr, args("report", "payroll", "--as-of", "last tuesday")), "--as-of"},

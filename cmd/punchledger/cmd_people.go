@@ -91,7 +91,7 @@ key pair, writes the private key (hex seed) to FILE for the device to sign punch
 		long: `Deletes the employee's data key and compacts it away: the sealed personal fields
 (name, contact, locations, IPs, device details) become unreadable everywhere, while the
 log still verifies and reports still rebuild without them.`,
-		example: `punchledger --actor admin:root erase --employee E1001 --reason "GDPR art. 17 request 2026-41"`,
+		example: `punchledger --actor admin:root erase --employee E1001 --reason erasure_request`,
 		run:     runErase,
 	})
 }
@@ -454,7 +454,7 @@ func runDeviceUnbind(e *env, args []string) error {
 func runErase(e *env, args []string) error {
 	fs := e.flags()
 	emp := fs.String("employee", "", "employee `ID`")
-	reason := fs.String("reason", "", "why (kept in the log)")
+	reason := fs.String("reason", "", "why, as a `code` of [a-z0-9_] (kept in the log): erasure_request, left_company")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}

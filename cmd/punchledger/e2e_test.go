@@ -389,3 +389,51 @@ func itoa(n uint64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestEndToEndRequests: a broken phone replaced through a request and its approval, a home
+// office reported and approved (then a punch from home is inside a zone), a punch voided,
+// and the employee's access request.
+func TestEndToEndRequests(t *testing.T) {
+	c := newCLI(t)
+	policy, err := filepath.Abs("demo-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.setupWith(policy)
+	c.now = "2026-11-02T12:00:00-05:00"
+	var rb receiptOut
+	c.json(&rb, "--actor", "employee:E1", "device", "rebind-request", "--device", "phone-1b", "--gen-key", filepath.Join(c.dir, "phone-1b.key"), "--reason", "broken")
+	c.ok("--actor", "manager:M1", "device", "rebind-approve", "--employee", "E1", rb.Receipt.ID)
+	var view struct {
+		Devices []struct {
+			ID string `json:"id"`
+		} `json:"devices"`
+		Personal *struct {
+			Name string
+		} `json:"personal"`
+	}
+	c.json(&view, "--actor", "hr:H1", "employee", "show", "E1")
+	if len(view.Devices) != 1 || view.Devices[0].ID != "phone-1b" || view.Personal == nil || view.Personal.Name != "Ada Lovelace" {
+		t.Fatalf("after rebind: %+v", view)
+	}
+	var wl receiptOut
+	c.json(&wl, "--actor", "employee:E1", "worklocation", "report", "--kind", "home", "--lat", "40.712811", "--lon", "-74.006013", "--radius", "120", "--label", "home office")
+	c.ok("--actor", "manager:M1", "worklocation", "approve", "--employee", "E1", wl.Receipt.ID)
+	c.now = "2026-11-03T08:59:02-05:00"
+	var p receiptOut
+	c.json(&p, "--actor", "employee:E1", "punch", "--kind", "in", "--device", "phone-1b", "--at", "2026-11-03T08:59:00-05:00",
+		"--lat", "40.712839", "--lon", "-74.006071", "--accuracy", "15", "--factors", "pin", "--sign-key", filepath.Join(c.dir, "phone-1b.key"))
+	if p.Outcome != "accept" {
+		t.Fatalf("punch from the approved home office: %+v", p)
+	}
+	c.ok("--actor", "manager:M1", "void", "--employee", "E1", "--punch", p.Receipt.ID, "--reason", "test_punch")
+	var doc map[string]any
+	c.json(&doc, "--actor", "employee:E1", "employee", "access", "E1")
+	if len(doc) == 0 {
+		t.Fatal("empty access document")
+	}
+	_, errs, code := c.run("", "--actor", "employee:E2", "employee", "access", "E1")
+	if code == 0 || !strings.Contains(errs, "not allowed") {
+		t.Fatalf("E2 reading E1's data: exit %d, %s", code, errs)
+	}
+}
