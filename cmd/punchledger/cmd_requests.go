@@ -25,14 +25,14 @@ func init() {
 		args:    "REQUEST_ID",
 		summary: "approve a device replacement (the manager, hr or an admin): the new device is bound",
 		example: `punchledger --actor manager:M1 device rebind-approve --employee E1001 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runRequestDecision(e, args, "rebind", true) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "rebind", true) },
 	})
 	register(&command{
 		name:    "device rebind-reject",
 		args:    "REQUEST_ID",
 		summary: "reject a device replacement request",
 		example: `punchledger --actor manager:M1 device rebind-reject --employee E1001 --reason use_kiosk 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runRequestDecision(e, args, "rebind", false) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "rebind", false) },
 	})
 	register(&command{
 		name:    "worklocation report",
@@ -45,14 +45,14 @@ func init() {
 		args:    "LOCATION_ID",
 		summary: "approve a reported work location (the manager, hr or an admin)",
 		example: `punchledger --actor manager:M1 worklocation approve --employee E1001 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runRequestDecision(e, args, "worklocation", true) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "worklocation", true) },
 	})
 	register(&command{
 		name:    "worklocation reject",
 		args:    "LOCATION_ID",
 		summary: "reject a reported work location",
 		example: `punchledger --actor manager:M1 worklocation reject --employee E1001 --reason not_a_client_site 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runRequestDecision(e, args, "worklocation", false) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "worklocation", false) },
 	})
 	register(&command{
 		name:    "employee access",
@@ -136,11 +136,17 @@ func runRebindRequest(e *env, args []string) error {
 	return e.emitReceipt("device replacement requested", r, "employee", employee, "request_id", r.ID.String())
 }
 
-// runRequestDecision approves or rejects a rebind or work-location request.
-func runRequestDecision(e *env, args []string, kind string, approve bool) error {
+// runDecision approves or rejects a pending request: a correction, a device replacement
+// or a work location.
+func runDecision(e *env, args []string, kind string, approve bool) error {
 	fs := e.flags()
 	emp := fs.String("employee", "", "the requesting employee's `ID`")
-	reason := fs.String("reason", "", "why, for a rejection: a `code` of [a-z0-9_]")
+	var note *string
+	if kind == "correction" {
+		note = fs.String("comment", "", "comment (free text, sealed)")
+	} else {
+		note = fs.String("reason", "", "why, for a rejection: a `code` of [a-z0-9_]")
+	}
 	pos, err := e.parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -158,25 +164,41 @@ func runRequestDecision(e *env, args []string, kind string, approve bool) error 
 	}
 	defer done()
 	var r attendance.Receipt
-	var what string
-	switch {
-	case kind == "rebind" && approve:
-		r, err = svc.ApproveRebind(e.ctx, a, *emp, id)
-		what = "device replacement approved"
-	case kind == "rebind":
-		r, err = svc.RejectRebind(e.ctx, a, *emp, id, *reason)
-		what = "device replacement rejected"
-	case approve:
-		r, err = svc.ApproveWorkLocation(e.ctx, a, *emp, id)
-		what = "work location approved"
+	var extra []any
+	verdict := map[bool]string{true: "approved", false: "rejected"}[approve]
+	what := map[string]string{"correction": "correction", "rebind": "device replacement", "worklocation": "work location"}[kind] + " " + verdict
+	switch kind {
+	case "correction":
+		var d attendance.DecisionResult
+		if approve {
+			d, err = svc.ApproveCorrection(e.ctx, a, *emp, id, *note)
+		} else {
+			d, err = svc.RejectCorrection(e.ctx, a, *emp, id, *note)
+		}
+		if err == nil {
+			err = d.Err
+		}
+		if !d.Final {
+			what += " (one more approval is needed)"
+		}
+		r, extra = d.Receipt, []any{"final", d.Final}
+	case "rebind":
+		if approve {
+			r, err = svc.ApproveRebind(e.ctx, a, *emp, id)
+		} else {
+			r, err = svc.RejectRebind(e.ctx, a, *emp, id, *note)
+		}
 	default:
-		r, err = svc.RejectWorkLocation(e.ctx, a, *emp, id, *reason)
-		what = "work location rejected"
+		if approve {
+			r, err = svc.ApproveWorkLocation(e.ctx, a, *emp, id)
+		} else {
+			r, err = svc.RejectWorkLocation(e.ctx, a, *emp, id, *note)
+		}
 	}
 	if err != nil {
 		return explainErr(err)
 	}
-	return e.emitReceipt(what, r, "employee", *emp)
+	return e.emitReceipt(what, r, append([]any{"employee", *emp}, extra...)...)
 }
 
 func runWorkLocation(e *env, args []string) error {

@@ -52,14 +52,14 @@ loses the others (the exit status is 1 if any was refused).`,
 		args:    "REQUEST_ID",
 		summary: "approve a pending correction (the employee's manager, hr or an admin)",
 		example: `punchledger --actor manager:M1 correction approve --employee E1001 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runDecide(e, args, true) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "correction", true) },
 	})
 	register(&command{
 		name:    "correction reject",
 		args:    "REQUEST_ID",
 		summary: "reject a pending correction, with a comment",
 		example: `punchledger --actor manager:M1 correction reject --employee E1001 --comment "no evidence" 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7`,
-		run:     func(e *env, args []string) error { return runDecide(e, args, false) },
+		run:     func(e *env, args []string) error { return runDecision(e, args, "correction", false) },
 	})
 	register(&command{
 		name:    "correction withdraw",
@@ -453,46 +453,6 @@ func mediaType(file string) string {
 		return "text/plain"
 	}
 	return "application/octet-stream"
-}
-
-func runDecide(e *env, args []string, approve bool) error {
-	fs := e.flags()
-	emp := fs.String("employee", "", "the requesting employee's `ID`")
-	comment := fs.String("comment", "", "comment (free text, sealed)")
-	pos, err := e.parse(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	if err := required("employee", *emp); err != nil {
-		return err
-	}
-	id, err := parseEventID("REQUEST_ID", pos[0])
-	if err != nil {
-		return err
-	}
-	svc, a, done, err := e.session()
-	if err != nil {
-		return err
-	}
-	defer done()
-	var r attendance.DecisionResult
-	what := "correction approved"
-	if approve {
-		r, err = svc.ApproveCorrection(e.ctx, a, *emp, id, *comment)
-	} else {
-		what = "correction rejected"
-		r, err = svc.RejectCorrection(e.ctx, a, *emp, id, *comment)
-	}
-	if err == nil {
-		err = r.Err
-	}
-	if err != nil {
-		return explainErr(err)
-	}
-	if !r.Final {
-		what += " (one more approval is needed)"
-	}
-	return e.emitReceipt(what, r.Receipt, "employee", *emp, "final", r.Final)
 }
 
 func runWithdraw(e *env, args []string) error {
