@@ -157,17 +157,37 @@ func (e *env) openReports() (*reports, error) {
 }
 
 // view returns the live view, or an as-of replay's when asOf is set, and its seq.
-func (e *env) view(r *reports, asOf string) (*projection.View, uint64, error) {
+// Closing the view of an as-of replay also drops the replay's state.
+func (e *env) view(r *reports, asOf string) (*view, uint64, error) {
 	if asOf == "" {
 		head, _ := r.l.Head()
-		return r.st.View(), head, nil
+		return &view{View: r.st.View()}, head, nil
 	}
 	seq, err := e.asOfSeq(r.l, asOf)
 	if err != nil {
 		return nil, 0, err
 	}
 	v, err := r.st.Replay(e.ctx, seq, projection.NewAttendance())
-	return v, seq, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return &view{View: v, drop: func() error { return r.st.DropReplay(seq) }}, seq, nil
+}
+
+// view is a projection view that may own an as-of replay.
+type view struct {
+	*projection.View
+	drop func() error
+}
+
+func (v *view) Close() error {
+	err := v.View.Close()
+	if v.drop != nil {
+		if derr := v.drop(); err == nil {
+			err = derr
+		}
+	}
+	return err
 }
 
 func runReport(e *env, args []string, kind string) error {
