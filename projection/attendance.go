@@ -2,6 +2,7 @@ package projection
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -54,6 +55,9 @@ type Attendance struct {
 	policies  map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
 	dueLoaded bool
 	nextDue   int64 // 0: none
+	// watermark: every due entry before it has been processed (deleted), so scans of
+	// w/ start there instead of stepping over the tombstones of all past days.
+	watermark int64
 
 	dirty  map[string]map[string]dirtyDay // employee → date → pending evaluation
 	closed *[]closedRec                   // closed pay periods (per batch)
@@ -100,6 +104,7 @@ func (a *Attendance) reset() {
 	a.policies = map[string][]*policyVersion{}
 	a.dueLoaded = false
 	a.nextDue = 0
+	a.watermark = 0
 	a.closed = nil
 	a.days, a.daysDirty = map[string]*dayState{}, map[string]bool{}
 	a.pays, a.paysDirty = map[string]*PayrollRow{}, map[string]bool{}
@@ -817,6 +822,7 @@ func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
 	if err != nil || !ok {
 		return err
 	}
+	at = max(at, a.watermark) // never behind the watermark, or no scan would find it
 	rec.DueAt = at
 	a.empDirty[rec.ID] = true
 	if a.nextDue == 0 || at < a.nextDue {
@@ -825,9 +831,20 @@ func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
 	return w.Set(keyDue(at, rec.ID), nil)
 }
 
+var keyWatermark = []byte("W")
+
 func (a *Attendance) loadNextDue(r Reader) error {
-	a.nextDue = 0
-	err := r.Scan([]byte("w/"), PrefixEnd([]byte("w/")), func(k, _ []byte) error {
+	a.nextDue, a.watermark = 0, 0
+	switch v, err := r.Get(keyWatermark); {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	case len(v) != 8:
+		return fmt.Errorf("projection: bad due watermark %x", v)
+	default:
+		a.watermark = int64(binary.BigEndian.Uint64(v))
+	}
+	err := r.Scan([]byte("w/"+nsKey(a.watermark)), PrefixEnd([]byte("w/")), func(k, _ []byte) error {
 		ns, _, err := parseDue(k)
 		if err != nil {
 			return err
@@ -850,7 +867,7 @@ func (a *Attendance) fireDues(w Writer, now int64, seq uint64) error {
 	if a.nextDue == 0 || a.nextDue > now {
 		return nil
 	}
-	lo, hi := []byte("w/"), []byte("w/"+nsKey(now+1))
+	lo, hi := []byte("w/"+nsKey(a.watermark)), []byte("w/"+nsKey(now+1))
 	for {
 		var keys [][]byte
 		if err := w.Scan(lo, hi, func(k, _ []byte) error {
@@ -867,6 +884,11 @@ func (a *Attendance) fireDues(w Writer, now int64, seq uint64) error {
 				return err
 			}
 		}
+	}
+	// Every entry up to now is done; later ones are never scheduled before now+1.
+	a.watermark = now + 1
+	if err := w.Set(keyWatermark, binary.BigEndian.AppendUint64(nil, uint64(a.watermark))); err != nil {
+		return err
 	}
 	return a.loadNextDue(w)
 }
@@ -898,8 +920,8 @@ func (a *Attendance) fireDue(w Writer, key []byte, now int64, seq uint64) error 
 		return err
 	}
 	if ok && closeAt > now {
-		rec.DueAt = closeAt
-		return w.Set(keyDue(closeAt, emp), nil)
+		rec.DueAt = max(closeAt, a.watermark)
+		return w.Set(keyDue(rec.DueAt, emp), nil)
 	}
 	a.markDirty(emp, d.String(), now, seq)
 	rec.Through = d.String()

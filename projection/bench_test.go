@@ -39,6 +39,7 @@ func benchSize(b *testing.B) (employees, days int) {
 type benchLog struct {
 	dir    string
 	events int
+	keep   bool // given by PUNCHLEDGER_BENCH_LEDGER: not ours to remove
 }
 
 var (
@@ -52,6 +53,19 @@ func benchLedger(b *testing.B, employees, days int) *benchLog {
 	defer benchLogsMu.Unlock()
 	key := fmt.Sprint(employees, "x", days)
 	if bl, ok := benchLogs[key]; ok {
+		return bl
+	}
+	// PUNCHLEDGER_BENCH_LEDGER names a directory whose "ledger" a previous run generated
+	// (with the same sizes): reuse it instead of generating again.
+	if dir := os.Getenv("PUNCHLEDGER_BENCH_LEDGER"); dir != "" {
+		l, err := ledger.Open(filepath.Join(dir, "ledger"), &ledger.Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		head, _ := l.Head()
+		l.Close()
+		bl := &benchLog{dir: dir, events: int(head), keep: true}
+		benchLogs[key] = bl
 		return bl
 	}
 	dir, err := os.MkdirTemp("", "punchledger-projection-bench-")
@@ -73,7 +87,9 @@ func benchLedger(b *testing.B, employees, days int) *benchLog {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	for _, bl := range benchLogs {
-		os.RemoveAll(bl.dir)
+		if !bl.keep {
+			os.RemoveAll(bl.dir)
+		}
 	}
 	os.Exit(code)
 }

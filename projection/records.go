@@ -24,6 +24,7 @@ import (
 //	d/<emp>/<date>            the evaluated day (DayRow)
 //	q/<emp>/<yyyy-mm>         correction quota use (QuotaRow)
 //	w/<unix ns:16x>/<emp>     when the employee's next day is due for evaluation
+//	W                         due watermark: every w/ entry before it is processed
 //	c/<policy or *>/<from>    closed pay periods (closedRec)
 //	p/<from>/<emp>            payroll per pay period (PayrollRow)
 //
