@@ -53,6 +53,11 @@ type committer struct {
 	key        []byte   // scratch key (Batch.Set copies)
 	leaves     []Hash
 	buf        []byte
+	// Index entries of the group, written to the batch after all its events (see
+	// flushIndexes): idIdx holds fixed-size ID index entries, streamIdx stream index
+	// entries, each as key length (2 bytes), key, seq (8 bytes).
+	idIdx     []byte
+	streamIdx []byte
 }
 
 func (c *committer) run(l *Ledger) {
@@ -103,6 +108,8 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		clear(c.staged)
 		c.staged = c.staged[:0]
 		c.leaves = c.leaves[:0]
+		c.idIdx = c.idIdx[:0]
+		c.streamIdx = c.streamIdx[:0]
 	}()
 	nanos := c.nanos
 	if group[0].imports != nil {
@@ -137,7 +144,10 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 	}
 	var th TreeHead
 	if err == nil && g.seq > c.seq {
-		err = c.batch.Set(timeKey(g.nanos, g.seq), nil, nil)
+		err = c.flushIndexes()
+		if err == nil {
+			err = c.batch.Set(timeKey(g.nanos, g.seq), nil, nil)
+		}
 		staged := false
 		if err == nil && c.tree != nil {
 			th, err = c.tree.stage(c.batch, c.leaves)
@@ -307,21 +317,41 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 	if c.tree != nil {
 		c.leaves = append(c.leaves, leafHasher(c.buf))
 	}
-	var iv [8 + 32]byte
-	binary.BigEndian.PutUint64(iv[:], e.Seq)
-	copy(iv[8:], digest[:])
-	c.key = appendIDKey(c.key[:0], e.ID)
-	if err := c.batch.Set(c.key, iv[:], nil); err != nil {
-		return err
-	}
-	c.key = appendStreamKey(c.key[:0], e.Stream, e.Version)
-	if err := c.batch.Set(c.key, iv[:8], nil); err != nil {
-		return err
-	}
+	c.idIdx = appendIDKey(c.idIdx, e.ID)
+	c.idIdx = binary.BigEndian.AppendUint64(c.idIdx, e.Seq)
+	c.idIdx = append(c.idIdx, digest[:]...)
+	c.streamIdx = binary.BigEndian.AppendUint16(c.streamIdx, uint16(1+len(e.Stream)+1+8))
+	c.streamIdx = appendStreamKey(c.streamIdx, e.Stream, e.Version)
+	c.streamIdx = binary.BigEndian.AppendUint64(c.streamIdx, e.Seq)
 	c.ids[e.ID] = idEntry{seq: e.Seq, digest: digest}
 	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
 	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash
+	return nil
+}
+
+// idEntryLen is the size of one entry of committer.idIdx: the ID index key and value.
+const idEntryLen = 1 + len(ID{}) + 8 + len(Hash{})
+
+// flushIndexes writes the group's ID and stream index entries into the batch. They
+// are staged after the events rather than beside each one so that the batch holds
+// runs of keys of one prefix: Pebble's memtable inserter reuses its position from one
+// key to the next, which only helps when consecutive keys are neighbours (the events,
+// a stream's versions, the tree hashes); interleaving the prefixes made every insert
+// a full skiplist search. The order of keys within a batch has no other effect.
+func (c *committer) flushIndexes() error {
+	for b := c.idIdx; len(b) > 0; b = b[idEntryLen:] {
+		if err := c.batch.Set(b[:1+len(ID{})], b[1+len(ID{}):idEntryLen], nil); err != nil {
+			return err
+		}
+	}
+	for b := c.streamIdx; len(b) > 0; {
+		n := int(binary.BigEndian.Uint16(b))
+		if err := c.batch.Set(b[2:2+n], b[2+n:2+n+8], nil); err != nil {
+			return err
+		}
+		b = b[2+n+8:]
+	}
 	return nil
 }
 
