@@ -437,3 +437,145 @@ func TestEndToEndRequests(t *testing.T) {
 		t.Fatalf("E2 reading E1's data: exit %d, %s", code, errs)
 	}
 }
+
+// TestEndToEndAdministration covers the rest of the commands: policy show, employee
+// update and list, shifts, leave, rejected and withdrawn corrections, a pay period closed
+// and a change after it (an adjustment, seen by replay and diff), quota, the raw log,
+// rebuild, CSV output and erasure.
+func TestEndToEndAdministration(t *testing.T) {
+	c := newCLI(t)
+	policy, err := filepath.Abs("demo-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.setupWith(policy)
+	var pol struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+		Shifts  []struct {
+			Name string `json:"name"`
+		} `json:"shifts"`
+	}
+	c.json(&pol, "policy", "show", "--id", "default")
+	if pol.ID != "default" || pol.Version != 1 || len(pol.Shifts) != 2 {
+		t.Fatalf("policy show: %+v", pol)
+	}
+	hr := []string{"--actor", "hr:H1"}
+	c.ok(append(hr, "employee", "update", "--id", "E2", "--site", "NYC-2")...)
+	var list []struct {
+		Record struct {
+			EmployeeID string `json:"employee_id"`
+			ManagerID  string `json:"manager_id"`
+			Site       string `json:"site"`
+		} `json:"record"`
+	}
+	c.json(&list, append(hr, "employee", "list")...)
+	if len(list) != 4 {
+		t.Fatalf("hr sees %d employees: %+v", len(list), list)
+	}
+	c.json(&list, "--actor", "manager:M1", "employee", "list", "--team", "M1")
+	if len(list) != 2 || list[1].Record.EmployeeID != "E2" || list[1].Record.Site != "NYC-2" || list[1].Record.ManagerID != "M1" {
+		t.Fatalf("M1's team: %+v", list)
+	}
+
+	c.ok("--actor", "manager:M1", "shift", "assign", "--employee", "E2", "--from", "2026-11-03", "--off")
+	c.ok(append(hr, "leave", "record", "--employee", "E2", "--from", "2026-11-04", "--kind", "vacation")...)
+	// E2 works Monday (a signing-free phone, at the depot).
+	for _, p := range [][2]string{{"in", "2026-11-02T08:55:00-05:00"}, {"out", "2026-11-02T17:02:00-05:00"}} {
+		c.now = p[1]
+		c.ok("--actor", "employee:E2", "punch", "--kind", p[0], "--device", "phone-2", "--at", p[1],
+			"--lat", "40.676231", "--lon", "-73.992117", "--accuracy", "20", "--factors", "pin")
+	}
+	// E1 forgets both punches on Monday: one request rejected, one withdrawn.
+	c.now = "2026-11-03T09:00:00-05:00"
+	var r1, r2 receiptOut
+	c.json(&r1, "--actor", "employee:E1", "correction", "request", "--day", "2026-11-02", "--kind", "missing_in", "--at", "2026-11-02T07:00:00-05:00")
+	c.json(&r2, "--actor", "employee:E1", "correction", "request", "--day", "2026-11-02", "--kind", "missing_out", "--at", "2026-11-02T19:00:00-05:00")
+	c.ok("--actor", "manager:M1", "correction", "reject", "--employee", "E1", "--comment", "no", r1.Receipt.ID)
+	c.ok("--actor", "employee:E1", "correction", "withdraw", r2.Receipt.ID)
+	var quota []struct {
+		Employee  string `json:"employee"`
+		Requested int    `json:"requested"`
+		Rejected  int    `json:"rejected"`
+		Withdrawn int    `json:"withdrawn"`
+	}
+	c.json(&quota, append(hr, "report", "quota", "--employee", "E1")...)
+	if len(quota) != 1 || quota[0].Requested != 2 || quota[0].Rejected != 1 || quota[0].Withdrawn != 1 {
+		t.Fatalf("quota: %+v", quota)
+	}
+
+	// Close the period on 1 December; then a correction for November is approved.
+	c.now = "2026-12-01T10:00:00-05:00"
+	c.ok(append(hr, "period", "close", "--policy", "default", "--from", "2026-11-01", "--to", "2026-11-30")...)
+	var closed head
+	c.json(&closed, "verify")
+	c.now = "2026-12-02T09:00:00-05:00"
+	c.ok("--actor", "employee:E2", "correction", "request", "--day", "2026-11-30", "--kind", "missing_in", "--at", "2026-11-30T09:00:00-05:00")
+	c.ok("--actor", "employee:E2", "correction", "request", "--day", "2026-11-30", "--kind", "missing_out", "--at", "2026-11-30T17:00:00-05:00")
+	var log []struct {
+		ID string `json:"id"`
+	}
+	c.json(&log, "log", "--stream", "employee/E2", "--type", "correction.requested")
+	if len(log) != 2 {
+		t.Fatalf("log: %+v", log)
+	}
+	for _, l := range log {
+		c.ok("--actor", "manager:M1", "correction", "approve", "--employee", "E2", l.ID)
+	}
+	type payRow struct {
+		From   string `json:"from"`
+		Closed bool   `json:"closed"`
+		Totals struct {
+			Worked int `json:"worked_min"`
+		} `json:"totals"`
+		Adjusted struct {
+			Worked int `json:"worked_min"`
+		} `json:"adjusted"`
+	}
+	var now, then []payRow
+	c.json(&now, append(hr, "report", "payroll", "--employee", "E2", "--from", "2026-11-01", "--to", "2026-12-31")...)
+	c.json(&then, "--actor", "auditor:A1", "replay", "--as-of", itoa(closed.Size), "--employee", "E2", "--from", "2026-11-01", "--to", "2026-11-30")
+	if len(then) != 1 || !then[0].Closed || len(now) < 2 || now[0].Totals != then[0].Totals || now[1].Adjusted.Worked <= 0 {
+		t.Fatalf("payroll now %+v, as of the close %+v", now, then)
+	}
+	var diff struct {
+		Changes []struct {
+			Employee string `json:"employee"`
+			Date     string `json:"date"`
+		} `json:"changes"`
+	}
+	c.json(&diff, "--actor", "auditor:A1", "diff", "--as-of", itoa(closed.Size), "--employee", "E2", "--from", "2026-11-30", "--to", "2026-11-30")
+	if len(diff.Changes) != 1 || diff.Changes[0].Date != "2026-11-30" {
+		t.Fatalf("diff: %+v", diff)
+	}
+
+	// CSV, rebuild, checkpoint.
+	out := c.ok(append(hr, "report", "daily", "--employee", "E2", "--from", "2026-11-02", "--to", "2026-11-04", "--format", "csv")...)
+	if !strings.HasPrefix(out, "employee,date,status,") || strings.Count(out, "\n") != 4 {
+		t.Fatalf("csv: %q", out)
+	}
+	if !strings.Contains(out, "leave") || !strings.Contains(out, "rest") {
+		t.Errorf("csv: no leave or rest day: %q", out)
+	}
+	c.ok("rebuild")
+	if again := c.ok(append(hr, "report", "daily", "--employee", "E2", "--from", "2026-11-02", "--to", "2026-11-04", "--format", "csv")...); again != out {
+		t.Errorf("after rebuild:\n%s\nbefore:\n%s", again, out)
+	}
+	if ck := c.ok("checkpoint"); !strings.HasPrefix(ck, "acme.example\n") {
+		t.Errorf("checkpoint: %q", ck)
+	}
+
+	// Erasure: personal data gone, the log still verifies.
+	c.ok("--actor", "admin:root", "erase", "--employee", "E1", "--reason", "erasure_request")
+	var v struct {
+		Erased   bool `json:"erased"`
+		Personal *struct {
+			Name string
+		} `json:"personal"`
+	}
+	c.json(&v, append(hr, "employee", "show", "E1")...)
+	if !v.Erased || v.Personal != nil && v.Personal.Name != "" {
+		t.Fatalf("after erase: %+v", v)
+	}
+	c.head()
+}
