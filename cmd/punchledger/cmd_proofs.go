@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -561,12 +560,7 @@ func runImport(e *env, args []string) error {
 	defer f.Close()
 	st, _ := f.Stat()
 	bar := e.progress("import", st.Size()/256)
-	// Import keeps every event's own RecordedAt; the ledger clock is not needed. It is set
-	// to the Unix epoch because ledger.Import (as of this writing) starts its first commit
-	// group at max(last RecordedAt, clock) and so refuses events older than the clock.
-	opts := e.ledgerOptions()
-	opts.Now = func() time.Time { return time.Unix(0, 0).UTC() }
-	th, err := ledger.Import(e.ctx, dir, &progressReader{r: bufio.NewReaderSize(f, 1<<20), bar: bar}, opts)
+	th, err := ledger.Import(e.ctx, dir, &progressReader{r: bufio.NewReaderSize(f, 1<<20), bar: bar}, e.ledgerOptions())
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", pos[0], err)
