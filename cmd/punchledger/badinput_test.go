@@ -189,6 +189,9 @@ func TestBadInput(t *testing.T) {
 			if after := c.head(); after != before {
 				t.Errorf("punchledger %s wrote to the ledger: %+v -> %+v", strings.Join(tc.args, " "), before, after)
 			}
+			if left, _ := filepath.Glob(filepath.Join(c.dir, "*.partial-*")); len(left) > 0 {
+				t.Errorf("punchledger %s left %v behind", strings.Join(tc.args, " "), left)
+			}
 			for _, p := range []string{outFile, newDB} {
 				if _, err := os.Stat(p); err == nil {
 					t.Errorf("punchledger %s left %s behind", strings.Join(tc.args, " "), p)

@@ -475,20 +475,41 @@ func runExport(e *env, args []string) error {
 	}
 	head, _ := svc.Ledger().Head()
 	bar := e.progress("export", int64(head))
-	var b bytes.Buffer // nothing reaches FILE unless the export is allowed and complete
-	th, err := svc.Export(e.ctx, a, &countingWriter{w: &b, bar: bar, perEvent: 256}, attendance.ExportOptions{Signer: s, Personal: *personal})
-	bar.finish()
+	defer bar.finish()
+	opts := attendance.ExportOptions{Signer: s, Personal: *personal}
+	if pos[0] == "-" {
+		bw := bufio.NewWriterSize(e.stdout, 1<<20)
+		if _, err := svc.Export(e.ctx, a, bw, opts); err != nil {
+			return explainErr(err)
+		}
+		return bw.Flush()
+	}
+	// Stream into a temporary file beside FILE and rename it only when the export is
+	// complete: nothing named FILE appears for a refused or failed export, and memory does
+	// not grow with the log.
+	f, err := os.CreateTemp(filepath.Dir(pos[0]), filepath.Base(pos[0])+".partial-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after a successful rename this finds nothing
+	bw := bufio.NewWriterSize(f, 1<<20)
+	th, err := svc.Export(e.ctx, a, &countingWriter{w: bw, bar: bar, perEvent: 256}, opts)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return explainErr(err)
 	}
-	if pos[0] == "-" {
-		_, err = e.stdout.Write(b.Bytes())
+	if err := os.Rename(f.Name(), pos[0]); err != nil {
 		return err
 	}
-	if err := os.WriteFile(pos[0], b.Bytes(), 0o644); err != nil {
-		os.Remove(pos[0])
-		return err
-	}
+	bar.finish()
 	return e.emit(map[string]any{"file": pos[0], "size": th.Size, "root": th.Root.String(), "personal": *personal},
 		kv("file", pos[0], "events", th.Size, "root", th.Root, "personal data", *personal))
 }
