@@ -191,7 +191,7 @@ func BenchmarkAppendBatchRawPebble(b *testing.B) {
 
 // BenchmarkAppendBatchRawPebbleAllKeys: a second twin that writes every key the ledger
 // writes for the same batch, with the same sizes: per event the envelope, the ID index
-// (17-byte key, 40-byte value), the stream index (stream key, 8-byte value) and a tree
+// (17-byte key, 8-byte value), the stream index (stream key, 8-byte value) and a tree
 // entry (9-byte key, 64 bytes: tlog stores two hashes per leaf on average), plus one
 // time-index key per batch. Against it the ratio measures the ledger's own work
 // (checks, hashing, group commit) rather than its write amplification.
@@ -202,7 +202,7 @@ func BenchmarkAppendBatchRawPebbleAllKeys(b *testing.B) {
 	for i := range vals {
 		vals[i] = make([]byte, storedLen(i))
 	}
-	idVal, seqVal, treeVal := make([]byte, 40), make([]byte, 8), make([]byte, 64)
+	idVal, seqVal, treeVal := make([]byte, 8), make([]byte, 8), make([]byte, 64)
 	seq := uint64(0)
 	key := make([]byte, 0, 64)
 	var cpu cpuClock

@@ -21,18 +21,11 @@ type commitReq struct {
 
 // prepared is an AppendRequest after validation.
 type prepared struct {
-	skip    bool // validation failed; result already set
-	stream  string
-	expect  Expected
-	events  []Proposed
-	digests []Hash
-	chosen  []bool // ID chosen by the ledger: no need to look it up
-}
-
-// idEntry is a decoded ID-index value.
-type idEntry struct {
-	seq    uint64
-	digest Hash
+	skip   bool // validation failed; result already set
+	stream string
+	expect Expected
+	events []Proposed
+	chosen []bool // ID chosen by the ledger: no need to look it up
 }
 
 // committer is the state owned by the single committer goroutine.
@@ -46,7 +39,7 @@ type committer struct {
 
 	// Per-group scratch, reset for every group.
 	batch      *pebble.Batch
-	ids        map[ID]idEntry
+	ids        map[ID]uint64 // IDs staged in this group → seq
 	newStreams map[string]uint64
 	staged     []*Event // events staged in this group, in seq order (for duplicate results)
 	start      uint64   // last seq before this group
@@ -62,7 +55,7 @@ type committer struct {
 
 func (c *committer) run(l *Ledger) {
 	defer close(l.done)
-	c.ids = make(map[ID]idEntry)
+	c.ids = make(map[ID]uint64)
 	c.newStreams = make(map[string]uint64)
 	var group []*commitReq
 	var next *commitReq // an import found while draining: it commits in a group of its own
@@ -201,29 +194,34 @@ type groupState struct {
 	nanos int64
 }
 
-// lookupID finds id in this group or in the ID index.
-func (c *committer) lookupID(l *Ledger, id ID) (idEntry, bool, error) {
-	if e, ok := c.ids[id]; ok {
-		return e, true, nil
+// lookupID finds the seq of id in this group or in the ID index.
+func (c *committer) lookupID(l *Ledger, id ID) (uint64, bool, error) {
+	if seq, ok := c.ids[id]; ok {
+		return seq, true, nil
 	}
 	if !c.filter.mayContain(id) {
-		return idEntry{}, false, nil
+		return 0, false, nil
 	}
 	v, closer, err := l.db.Get(idKey(id))
 	if errors.Is(err, pebble.ErrNotFound) {
-		return idEntry{}, false, nil
+		return 0, false, nil
 	}
 	if err != nil {
-		return idEntry{}, false, err
+		return 0, false, err
 	}
 	defer closer.Close()
-	if len(v) != 8+32 {
-		return idEntry{}, false, &CorruptError{Reason: fmt.Sprintf("ID index entry for %v has %d bytes", id, len(v))}
+	if len(v) != idValueLen {
+		return 0, false, &CorruptError{Reason: fmt.Sprintf("ID index entry for %v has %d bytes", id, len(v))}
 	}
-	var e idEntry
-	e.seq = binary.BigEndian.Uint64(v)
-	copy(e.digest[:], v[8:])
-	return e, true, nil
+	return binary.BigEndian.Uint64(v), true, nil
+}
+
+// eventAt returns the event at seq, staged in this group or stored.
+func (c *committer) eventAt(l *Ledger, seq uint64) (Event, error) {
+	if seq > c.start {
+		return *c.staged[seq-c.start-1], nil
+	}
+	return l.readStoredEvent(seq)
 }
 
 // streamHead returns the stream's version as of the group staged so far.
@@ -247,12 +245,12 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 	// Idempotency first: a retry of a committed append is answered even though the
 	// stream has moved on.
 	found := 0
-	var existing []idEntry
+	var existing []Event
 	for i := range p.events {
 		if p.chosen[i] {
 			continue
 		}
-		e, ok, err := c.lookupID(l, p.events[i].ID)
+		seq, ok, err := c.lookupID(l, p.events[i].ID)
 		if err != nil {
 			return AppendResult{}, err
 		}
@@ -260,13 +258,17 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 			continue
 		}
 		found++
-		existing = append(existing, e)
-		if e.digest != p.digests[i] {
-			return AppendResult{}, &DuplicateIDError{ID: p.events[i].ID, Seq: e.seq}
+		e, err := c.eventAt(l, seq)
+		if err != nil {
+			return AppendResult{}, err
 		}
+		if !sameContent(&e, p.stream, &p.events[i]) {
+			return AppendResult{}, &DuplicateIDError{ID: p.events[i].ID, Seq: seq}
+		}
+		existing = append(existing, e)
 	}
 	if found == len(p.events) {
-		return c.duplicateResult(l, existing)
+		return duplicateResult(existing), nil
 	}
 	if found > 0 {
 		return AppendResult{}, fmt.Errorf("%w: %d of %d event IDs exist (stream %q)", ErrPartialDuplicate, found, len(p.events), p.stream)
@@ -296,7 +298,7 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 			Data:       pe.Data,
 			PrevHash:   g.hash,
 		}
-		if err := c.put(g, e, p.digests[i]); err != nil {
+		if err := c.put(g, e); err != nil {
 			return AppendResult{}, err
 		}
 		cur++
@@ -308,7 +310,7 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 
 // put seals e (computing its Hash), writes the event, ID index and stream index keys to
 // the batch and advances the group state. e.Seq and e.PrevHash must follow g.
-func (c *committer) put(g *groupState, e *Event, digest Hash) error {
+func (c *committer) put(g *groupState, e *Event) error {
 	c.buf = sealEvent(c.buf[:0], e)
 	c.key = appendEventKey(c.key[:0], e.Seq)
 	if err := c.batch.Set(c.key, c.buf, nil); err != nil {
@@ -319,11 +321,10 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 	}
 	c.idIdx = appendIDKey(c.idIdx, e.ID)
 	c.idIdx = binary.BigEndian.AppendUint64(c.idIdx, e.Seq)
-	c.idIdx = append(c.idIdx, digest[:]...)
 	c.streamIdx = binary.BigEndian.AppendUint16(c.streamIdx, uint16(1+len(e.Stream)+1+8))
 	c.streamIdx = appendStreamKey(c.streamIdx, e.Stream, e.Version)
 	c.streamIdx = binary.BigEndian.AppendUint64(c.streamIdx, e.Seq)
-	c.ids[e.ID] = idEntry{seq: e.Seq, digest: digest}
+	c.ids[e.ID] = e.Seq
 	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
 	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash
@@ -331,7 +332,7 @@ func (c *committer) put(g *groupState, e *Event, digest Hash) error {
 }
 
 // idEntryLen is the size of one entry of committer.idIdx: the ID index key and value.
-const idEntryLen = 1 + len(ID{}) + 8 + len(Hash{})
+const idEntryLen = 1 + len(ID{}) + idValueLen
 
 // flushIndexes writes the group's ID and stream index entries into the batch. They
 // are staged after the events rather than beside each one so that the batch holds
@@ -356,23 +357,14 @@ func (c *committer) flushIndexes() error {
 }
 
 // duplicateResult answers an append whose events all exist with identical content.
-func (c *committer) duplicateResult(l *Ledger, existing []idEntry) (AppendResult, error) {
-	res := AppendResult{Duplicate: true, Events: make([]Event, len(existing))}
-	for i, x := range existing {
-		if x.seq > c.start {
-			res.Events[i] = *c.staged[x.seq-c.start-1]
-			continue
-		}
-		e, err := l.readStoredEvent(x.seq)
-		if err != nil {
-			return AppendResult{}, err
-		}
-		res.Events[i] = e
+func duplicateResult(existing []Event) AppendResult {
+	return AppendResult{
+		Duplicate: true,
+		Events:    existing,
+		FirstSeq:  existing[0].Seq,
+		LastSeq:   existing[len(existing)-1].Seq,
+		Version:   existing[len(existing)-1].Version,
 	}
-	res.FirstSeq = res.Events[0].Seq
-	res.LastSeq = res.Events[len(res.Events)-1].Seq
-	res.Version = res.Events[len(res.Events)-1].Version
-	return res, nil
 }
 
 // commitBatch writes b; see guard.

@@ -27,9 +27,10 @@
 //     never a re-encoding, and the decoder accepts exactly one encoding per event
 //     (FuzzDecodeEvent checks decode∘encode is the identity). The layout never changes
 //     in place: a new layout is a new format byte (testdata/golden/envelope.txt).
-//  3. Indexes. 'i'+ID → seq || SHA-256 of the event's content (stream and every field
-//     the caller chose), so "same ID, same content" (a retry) and "same ID, other
-//     content" (an error) are told apart. 's'+stream+0x00+version → seq; the last key
+//  3. Indexes. 'i'+ID → seq. "Same ID, same content" (a retry) and "same ID, other
+//     content" (an error) are told apart by comparing the stored event's stream and
+//     caller-chosen fields with the proposed ones (only when an ID exists, so the
+//     append path hashes nothing for it). 's'+stream+0x00+version → seq; the last key
 //     of a stream is its head. 'r'+recordedAt+lastSeq marks the last event of each
 //     commit group. All of them are written in the same batch as the events.
 //  4. Group commit. One committer goroutine owns every write to the log. It takes

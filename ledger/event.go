@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -249,25 +250,10 @@ func nanosRange(t time.Time) bool {
 	return !t.IsZero() && !t.Before(minNanosTime) && !t.After(maxNanosTime)
 }
 
-// contentDigest is what makes "the same event" for idempotency: the stream and every
-// field the caller chose. Stored in the ID index beside the sequence number.
-func contentDigest(stream string, p *Proposed) Hash {
-	var buf [2 + 2 + 2 + 4 + 2 + 8]byte
-	b := buf[:0]
-	b = binary.BigEndian.AppendUint16(b, uint16(len(stream)))
-	b = binary.BigEndian.AppendUint16(b, uint16(len(p.Type)))
-	b = binary.BigEndian.AppendUint16(b, uint16(len(p.Actor)))
-	b = binary.BigEndian.AppendUint32(b, uint32(len(p.Data)))
-	b = binary.BigEndian.AppendUint16(b, p.Schema)
-	b = binary.BigEndian.AppendUint64(b, uint64(p.OccurredAt.UnixNano()))
-	h := sha256.New()
-	h.Write(p.ID[:])
-	h.Write(b)
-	io.WriteString(h, stream)
-	io.WriteString(h, p.Type)
-	io.WriteString(h, p.Actor)
-	h.Write(p.Data)
-	var out Hash
-	h.Sum(out[:0])
-	return out
+// sameContent is what makes "the same event" for idempotency: the stream and every
+// field the caller chose are equal (OccurredAt as the instant it is stored as).
+func sameContent(e *Event, stream string, p *Proposed) bool {
+	return e.ID == p.ID && e.Stream == stream && e.Type == p.Type && e.Schema == p.Schema &&
+		e.OccurredAt.UnixNano() == p.OccurredAt.UnixNano() && e.Actor == p.Actor &&
+		bytes.Equal(e.Data, p.Data)
 }

@@ -74,7 +74,7 @@ func (c *committer) stageImport(l *Ledger, g *groupState, stored [][]byte) error
 		if e.Version != cur+1 {
 			return bad("stream %q version %d, expected %d", e.Stream, e.Version, cur+1)
 		}
-		if err := c.put(g, e, contentDigest(e.Stream, &p)); err != nil {
+		if err := c.put(g, e); err != nil {
 			return err
 		}
 		c.newStreams[e.Stream] = e.Version

@@ -7,7 +7,7 @@ import "encoding/binary"
 // reuse or renumber one (new data gets a new byte).
 //
 //	'e' seq(8)                      → stored envelope bytes (see encodeEvent)
-//	'i' id(16)                      → seq(8) || content digest(32)  (the ID index)
+//	'i' id(16)                      → seq(8)  (the ID index)
 //	's' stream 0x00 version(8)      → seq(8)  (the stream index; its last key is the stream head)
 //	'r' recordedAt(8) lastSeq(8)    → empty   (one key per commit group: the recorded-time index)
 //	't' leaf(8)                     → tlog stored hashes of that leaf, concatenated
@@ -31,7 +31,11 @@ const (
 var metaFormat = []byte{prefixMeta, 'f', 'o', 'r', 'm', 'a', 't'}
 
 // formatVersion is the current on-disk format. Bumped only with a migration.
-const formatVersion = 1
+// Format 2: the ID index value is the seq alone (format 1 also held a content digest).
+const formatVersion = 2
+
+// idValueLen is the length of an ID index value: the event's seq.
+const idValueLen = 8
 
 func eventKey(seq uint64) []byte {
 	k := make([]byte, 9)

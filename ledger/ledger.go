@@ -317,7 +317,7 @@ func (l *Ledger) submit(ctx context.Context, cr *commitReq) error {
 }
 
 // prepare validates a request and computes what the committer needs but can be done
-// concurrently: chosen IDs and content digests.
+// concurrently: validation and chosen IDs.
 func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
 	if err := validStream(r.Stream); err != nil {
 		return err
@@ -328,7 +328,6 @@ func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
 	p.stream = r.Stream
 	p.expect = r.Expect
 	p.events = make([]Proposed, len(r.Events))
-	p.digests = make([]Hash, len(r.Events))
 	p.chosen = make([]bool, len(r.Events))
 	copy(p.events, r.Events)
 	for i := range p.events {
@@ -346,7 +345,6 @@ func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
 			ev.ID = id
 			p.chosen[i] = true
 		}
-		p.digests[i] = contentDigest(r.Stream, ev)
 	}
 	return sameIDTwice(p.events)
 }

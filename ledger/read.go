@@ -89,7 +89,7 @@ func (s *Snapshot) Lookup(id ID) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("ledger: lookup %v: %w", id, err)
 	}
-	if len(v) != 40 {
+	if len(v) != idValueLen {
 		closer.Close()
 		return Event{}, &CorruptError{Reason: fmt.Sprintf("ID index entry for %v has %d bytes", id, len(v))}
 	}

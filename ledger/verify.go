@@ -25,8 +25,8 @@ import (
 //     so the stored tree, and hence every proof and checkpoint, is the events' tree.
 //
 // Then the recomputed root must equal the tree head in memory, and the ID index and
-// the stream index must hold exactly one entry per event (ID → seq and content
-// digest; stream and version → seq), so that idempotency and stream reads are right.
+// the stream index must hold exactly one entry per event (ID → seq; stream and
+// version → seq), so that idempotency and stream reads are right.
 // The indexes are compared as order-independent sums in one sequential pass each;
 // only when they differ are they searched for the first bad entry.
 //
@@ -174,13 +174,12 @@ func newIndexSums() *indexSums {
 	return s
 }
 
-func (s *indexSums) id(id ID, seq uint64, digest []byte) {
+func (s *indexSums) id(id ID, seq uint64) {
 	s.h.Reset()
 	s.h.Write(id[:])
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], seq)
 	s.h.Write(b[:])
-	s.h.Write(digest)
 	s.ids += s.h.Sum64()
 	s.nID++
 }
@@ -198,24 +197,17 @@ func (s *indexSums) streamEntry(stream string, version, seq uint64) {
 
 // addEvent adds the index entries event e implies.
 func (s *indexSums) addEvent(e *Event) {
-	d := eventDigest(e)
-	s.id(e.ID, e.Seq, d[:])
+	s.id(e.ID, e.Seq)
 	s.streamEntry(e.Stream, e.Version, e.Seq)
 }
 
-// eventDigest is the content digest the ID index keeps for e.
-func eventDigest(e *Event) Hash {
-	p := Proposed{ID: e.ID, Type: e.Type, Schema: e.Schema, OccurredAt: e.OccurredAt, Actor: e.Actor, Data: e.Data}
-	return contentDigest(e.Stream, &p)
-}
-
-// idEntry parses an ID index entry; ok is false if it is malformed.
-func parseIDEntry(k, v []byte) (id ID, seq uint64, digest []byte, ok bool) {
-	if len(k) != 1+len(id) || len(v) != 8+32 {
-		return ID{}, 0, nil, false
+// parseIDEntry parses an ID index entry; ok is false if it is malformed.
+func parseIDEntry(k, v []byte) (id ID, seq uint64, ok bool) {
+	if len(k) != 1+len(id) || len(v) != idValueLen {
+		return ID{}, 0, false
 	}
 	copy(id[:], k[1:])
-	return id, binary.BigEndian.Uint64(v), v[8:], true
+	return id, binary.BigEndian.Uint64(v), true
 }
 
 // parseStreamEntry parses a stream index entry; ok is false if it is malformed.
@@ -272,14 +264,14 @@ func (l *Ledger) verifyIndexes(ctx context.Context, head uint64, want *indexSums
 	got.h.SetSeed(want.h.Seed())
 	var firstBad uint64
 	err := l.scanPrefix(ctx, prefixID, func(k, v []byte) error {
-		id, seq, digest, ok := parseIDEntry(k, v)
+		id, seq, ok := parseIDEntry(k, v)
 		switch {
 		case !ok:
 			if firstBad == 0 {
 				firstBad = head
 			}
 		case seq <= head:
-			got.id(id, seq, digest)
+			got.id(id, seq)
 		}
 		return nil
 	})
@@ -357,14 +349,11 @@ func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
 		if err != nil {
 			return err
 		}
-		d := eventDigest(e)
 		switch {
 		case !ok:
 			found(seq, "ID index has no entry for event ID %v", e.ID)
-		case len(v) != 40 || binary.BigEndian.Uint64(v) != seq:
+		case len(v) != idValueLen || binary.BigEndian.Uint64(v) != seq:
 			found(seq, "ID index entry for event ID %v is %x", e.ID, v)
-		case !bytes.Equal(v[8:], d[:]):
-			found(seq, "ID index content digest for event ID %v differs from the event's", e.ID)
 		}
 		v, ok, err = get(streamKey(e.Stream, e.Version))
 		if err != nil {
@@ -379,7 +368,7 @@ func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
 	}
 	// Index entries → events: entries that point at an event not theirs.
 	err := l.scanPrefix(ctx, prefixID, func(k, v []byte) error {
-		id, seq, _, ok := parseIDEntry(k, v)
+		id, seq, ok := parseIDEntry(k, v)
 		if !ok {
 			found(head, "malformed ID index entry %x", k)
 			return nil

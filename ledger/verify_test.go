@@ -115,13 +115,16 @@ func TestVerifyTamper(t *testing.T) {
 			binary.BigEndian.PutUint64(b, victim+1)
 			mustf(t, db.Set(key, b, pebble.Sync), "set")
 		}, victim},
-		{"IDIndexDigest", func(t *testing.T, db *pebble.DB) {
-			rawFlip(t, db, rawIDKey(rawEvent(t, db, victim).ID), func(n int) int { return n - 1 })
+		{"IDIndexValueByte", func(t *testing.T, db *pebble.DB) {
+			// The value is the seq alone; flipping its second-lowest byte points the entry
+			// past the head (flipping the lowest would point it at an earlier event, which
+			// Verify then names, being the lower seq).
+			rawFlip(t, db, rawIDKey(rawEvent(t, db, victim).ID), func(n int) int { return n - 2 })
 		}, victim},
 		{"ExtraIDIndexEntry", func(t *testing.T, db *pebble.DB) {
 			var id ledger.ID
 			id[3] = 0x42
-			mustf(t, db.Set(rawIDKey(id), append(binary.BigEndian.AppendUint64(nil, victim), make([]byte, 32)...), pebble.Sync), "set")
+			mustf(t, db.Set(rawIDKey(id), binary.BigEndian.AppendUint64(nil, victim), pebble.Sync), "set")
 		}, victim},
 		{"StreamIndexDeleted", func(t *testing.T, db *pebble.DB) {
 			e := rawEvent(t, db, victim)
