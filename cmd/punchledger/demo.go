@@ -419,6 +419,15 @@ func (d *demo) month() error {
 			rules.Assignment{From: sat, To: sat, Shift: "night"})
 		return err
 	})
+	// And once more in November, so the payroll shows night hours.
+	fri := rules.MustDate("2026-11-20")
+	add(d.local(fri, 9, 0).Add(-72*time.Hour), func() error {
+		d.at(d.local(fri, 9, 0).Add(-72 * time.Hour))
+		_, err := d.svc.AssignShift(ctx, d.approver(nw), nw.id, rules.Assignment{From: fri, To: fri, Shift: "night"})
+		return err
+	})
+	add(d.local(fri, 21, 58), online(nw, rules.KindIn, d.local(fri, 21, 58), "office"))
+	add(d.local(fri.AddDays(1), 6, 2), online(nw, rules.KindOut, d.local(fri.AddDays(1), 6, 2), "office"))
 	add(d.local(sat, 21, 56), online(nw, rules.KindIn, d.local(sat, 21, 56), "office"))
 	sunOut := time.Date(2026, 11, 1, 6, 4, 0, 0, d.loc)
 	add(sunOut, online(nw, rules.KindOut, sunOut, "office"))
@@ -471,6 +480,9 @@ func (d *demo) month() error {
 				}
 				add(when, upload(emp, tin, tout, where, when, d.rng.IntN(3) == 0 || emp.id == d.lateSync))
 				continue
+			}
+			if emp.id == d.nightWorker && day == fri {
+				continue // on the night shift, above
 			}
 			if emp.id == d.brokenPhone && di == 8 {
 				d.brokenDay(emp, day, tin, tout, add, online)
