@@ -125,69 +125,71 @@ func (e *env) asOfSeq(l *ledger.Ledger, s string) (uint64, error) {
 	return seq, nil
 }
 
-// reports is an open projection store over an open ledger.
+// reports is what a report command reads: the acting actor and the attendance
+// projection's view over the ledger (live, or an as-of replay's), with the view's seq.
 type reports struct {
-	l  *ledger.Ledger
-	st *projection.Store
+	a      attendance.Actor
+	l      *ledger.Ledger
+	st     *projection.Store
+	v      *projection.View
+	seq    uint64
+	replay bool // v is an as-of replay: Close also drops its state
 }
 
+// Close closes the view (dropping an as-of replay's state), the store and the ledger.
 func (r *reports) Close() {
-	r.st.Close()
+	if r.v != nil {
+		r.v.Close()
+		if r.replay {
+			r.st.DropReplay(r.seq)
+		}
+	}
+	if r.st != nil {
+		r.st.Close()
+	}
 	r.l.Close()
 }
 
-// openReports opens the ledger and the projection store and brings the attendance
-// projection up to date.
-func (e *env) openReports() (*reports, error) {
+// attendance reads the attendance projection in the view.
+func (r *reports) attendance() projection.Reader { return r.v.Reader(projection.AttendanceName) }
+
+// openReports resolves --actor, opens the ledger and the projection store, brings the
+// attendance projection up to date and opens the live view, or an as-of replay's when
+// asOf is set.
+func (e *env) openReports(asOf string) (_ *reports, err error) {
+	a, err := e.actor()
+	if err != nil {
+		return nil, err
+	}
 	l, err := e.openLedger()
 	if err != nil {
 		return nil, err
 	}
-	st, err := projection.Open(filepath.Join(e.dbPath(), "projections"), l, &projection.Options{NoSync: true})
-	if err != nil {
-		l.Close()
-		return nil, err
-	}
-	r := &reports{l: l, st: st}
-	if err := st.CatchUp(e.ctx, 0, projection.NewAttendance()); err != nil {
-		r.Close()
-		return nil, err
-	}
-	return r, nil
-}
-
-// view returns the live view, or an as-of replay's when asOf is set, and its seq.
-// Closing the view of an as-of replay also drops the replay's state.
-func (e *env) view(r *reports, asOf string) (*view, uint64, error) {
-	if asOf == "" {
-		head, _ := r.l.Head()
-		return &view{View: r.st.View()}, head, nil
-	}
-	seq, err := e.asOfSeq(r.l, asOf)
-	if err != nil {
-		return nil, 0, err
-	}
-	v, err := r.st.Replay(e.ctx, seq, projection.NewAttendance())
-	if err != nil {
-		return nil, 0, err
-	}
-	return &view{View: v, drop: func() error { return r.st.DropReplay(seq) }}, seq, nil
-}
-
-// view is a projection view that may own an as-of replay.
-type view struct {
-	*projection.View
-	drop func() error
-}
-
-func (v *view) Close() error {
-	err := v.View.Close()
-	if v.drop != nil {
-		if derr := v.drop(); err == nil {
-			err = derr
+	r := &reports{a: a, l: l}
+	defer func() {
+		if err != nil {
+			r.Close()
 		}
+	}()
+	if r.st, err = projection.Open(filepath.Join(e.dbPath(), "projections"), l, &projection.Options{NoSync: true}); err != nil {
+		return nil, err
 	}
-	return err
+	if err = r.st.CatchUp(e.ctx, 0, projection.NewAttendance()); err != nil {
+		return nil, err
+	}
+	if asOf == "" {
+		r.seq, _ = l.Head()
+		r.v = r.st.View()
+		return r, nil
+	}
+	if r.seq, err = e.asOfSeq(l, asOf); err != nil {
+		return nil, err
+	}
+	if r.v, err = r.st.Replay(e.ctx, r.seq, projection.NewAttendance()); err != nil {
+		return nil, err
+	}
+	r.replay = true
+	return r, nil
 }
 
 func runReport(e *env, args []string, kind string) error {
@@ -200,21 +202,12 @@ func runReport(e *env, args []string, kind string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
-	if err != nil {
-		return err
-	}
-	r, err := e.openReports()
+	r, err := e.openReports(*qf.asOf)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	v, _, err := e.view(r, *qf.asOf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	return e.printReport(v.Reader(projection.AttendanceName), a, q, kind)
+	return e.printReport(r.attendance(), r.a, q, kind)
 }
 
 func (e *env) printReport(rd projection.Reader, a attendance.Actor, q projection.Query, kind string) error {
@@ -347,21 +340,12 @@ func runExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
-	if err != nil {
-		return err
-	}
-	r, err := e.openReports()
+	r, err := e.openReports(*asOf)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	v, _, err := e.view(r, *asOf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	x, err := projection.Explain(v.Reader(projection.AttendanceName), a, *emp, d)
+	x, err := projection.Explain(r.attendance(), r.a, *emp, d)
 	if err != nil {
 		return explainErr(err)
 	}
@@ -385,28 +369,19 @@ func runReplay(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
-	if err != nil {
-		return err
-	}
-	r, err := e.openReports()
+	r, err := e.openReports(*qf.asOf)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	v, seq, err := e.view(r, *qf.asOf)
-	if err != nil {
-		return err
-	}
-	defer v.Close()
-	ev, err := r.l.Get(seq)
+	ev, err := r.l.Get(r.seq)
 	if err != nil {
 		return err
 	}
 	if e.format == "table" {
-		fmt.Fprintf(e.stdout, "As of event #%d, recorded %s:\n\n", seq, ev.RecordedAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(e.stdout, "As of event #%d, recorded %s:\n\n", r.seq, ev.RecordedAt.UTC().Format(time.RFC3339))
 	}
-	return e.printReport(v.Reader(projection.AttendanceName), a, q, *report)
+	return e.printReport(r.attendance(), r.a, q, *report)
 }
 
 func runDiff(e *env, args []string) error {
@@ -422,23 +397,14 @@ func runDiff(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
-	if err != nil {
-		return err
-	}
-	r, err := e.openReports()
+	r, err := e.openReports(*qf.asOf)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	before, seq, err := e.view(r, *qf.asOf)
-	if err != nil {
-		return err
-	}
-	defer before.Close()
 	after := r.st.View()
 	defer after.Close()
-	changes, err := projection.DiffDaily(before.Reader(projection.AttendanceName), after.Reader(projection.AttendanceName), a, q)
+	changes, err := projection.DiffDaily(r.attendance(), after.Reader(projection.AttendanceName), r.a, q)
 	if err != nil {
 		return explainErr(err)
 	}
@@ -455,9 +421,9 @@ func runDiff(e *env, args []string) error {
 	}
 	if e.format == "table" {
 		head, _ := r.l.Head()
-		fmt.Fprintf(e.stdout, "Daily results that differ between event #%d and now (#%d): %d\n\n", seq, head, len(changes))
+		fmt.Fprintf(e.stdout, "Daily results that differ between event #%d and now (#%d): %d\n\n", r.seq, head, len(changes))
 	}
-	return e.emit(map[string]any{"as_of_seq": seq, "changes": nonNil(changes)}, t)
+	return e.emit(map[string]any{"as_of_seq": r.seq, "changes": nonNil(changes)}, t)
 }
 
 func runRebuild(e *env, args []string) error {
