@@ -385,41 +385,23 @@ func runDeviceBind(e *env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if err := required("employee", *emp); err != nil {
-		return err
-	}
-	if err := required("device", *dev); err != nil {
+	if err := requireAll("employee", *emp, "device", *dev); err != nil {
 		return err
 	}
 	if *pubFile != "" && *gen != "" {
 		return usagef("give --pubkey or --gen-key, not both")
 	}
-	a, err := e.actor()
+	svc, a, done, err := e.session()
 	if err != nil {
 		return err
 	}
+	defer done()
 	d := attendance.Device{ID: *dev}
 	if *model != "" || *osName != "" || *app != "" {
 		d.Details = &attendance.DeviceDetails{Model: *model, OS: *osName, App: *app}
 	}
-	if *pubFile != "" {
-		if d.PublicKey, err = readPublicKey(*pubFile); err != nil {
-			return err
-		}
-	}
-	svc, l, err := e.service()
-	if err != nil {
+	if d.PublicKey, err = e.deviceKey(svc, a, *emp, *pubFile, *gen); err != nil {
 		return err
-	}
-	defer l.Close()
-	if *gen != "" {
-		// Check the command would be allowed before leaving a key file behind.
-		if _, err := svc.Employee(e.ctx, a, *emp); err != nil {
-			return explainErr(err)
-		}
-		if d.PublicKey, err = e.writeDeviceKey(*gen); err != nil {
-			return err
-		}
 	}
 	r, err := svc.BindDevice(e.ctx, a, *emp, d)
 	if err != nil {
@@ -458,10 +440,7 @@ func runErase(e *env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if err := required("employee", *emp); err != nil {
-		return err
-	}
-	if err := required("reason", *reason); err != nil {
+	if err := requireAll("employee", *emp, "reason", *reason); err != nil {
 		return err
 	}
 	svc, a, done, err := e.session()

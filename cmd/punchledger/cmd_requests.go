@@ -116,18 +116,8 @@ func runRebindRequest(e *env, args []string) error {
 		return err
 	}
 	d := attendance.Device{ID: *dev}
-	if *pubFile != "" {
-		if d.PublicKey, err = readPublicKey(*pubFile); err != nil {
-			return err
-		}
-	}
-	if *gen != "" {
-		if _, err := svc.Employee(e.ctx, a, employee); err != nil {
-			return explainErr(err)
-		}
-		if d.PublicKey, err = e.writeDeviceKey(*gen); err != nil {
-			return err
-		}
+	if d.PublicKey, err = e.deviceKey(svc, a, employee, *pubFile, *gen); err != nil {
+		return err
 	}
 	r, err := svc.RequestRebind(e.ctx, a, employee, attendance.RebindRequest{Device: d, Reason: *reason})
 	if err != nil {

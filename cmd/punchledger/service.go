@@ -241,6 +241,22 @@ func readPublicKey(file string) (ed25519.PublicKey, error) {
 	return nil, fmt.Errorf("%s: %d bytes is not an Ed25519 public key", file, len(k))
 }
 
+// deviceKey returns a device's public key: read from pubFile, or, with genFile, a new
+// key pair whose private key is written there once the actor is known to see the
+// employee, so that a refused command leaves no key file behind. Neither: nil.
+func (e *env) deviceKey(svc *attendance.Service, a attendance.Actor, employee, pubFile, genFile string) (ed25519.PublicKey, error) {
+	switch {
+	case pubFile != "":
+		return readPublicKey(pubFile)
+	case genFile == "":
+		return nil, nil
+	}
+	if _, err := svc.Employee(e.ctx, a, employee); err != nil {
+		return nil, explainErr(err)
+	}
+	return e.writeDeviceKey(genFile)
+}
+
 // writeDeviceKey creates a device key pair and writes the private key (hex seed) to file.
 func (e *env) writeDeviceKey(file string) (ed25519.PublicKey, error) {
 	pub, priv, err := ed25519.GenerateKey(e.m.Rand)
