@@ -115,10 +115,6 @@ func appendI64(b []byte, v int64) []byte {
 	return binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(v))
 }
 
-func appendF64(b []byte, v float64) []byte {
-	return binary.BigEndian.AppendUint64(append(b, msgpcode.Double), math.Float64bits(v))
-}
-
 func appendBool(b []byte, v bool) []byte {
 	if v {
 		return append(b, msgpcode.True)
@@ -268,13 +264,6 @@ func (r *reader) i32(what string) int32 {
 func (r *reader) i64(what string) int64 {
 	if b := r.fixed(msgpcode.Int64, 8, what); b != nil {
 		return int64(binary.BigEndian.Uint64(b))
-	}
-	return 0
-}
-
-func (r *reader) f64(what string) float64 {
-	if b := r.fixed(msgpcode.Double, 8, what); b != nil {
-		return math.Float64frombits(binary.BigEndian.Uint64(b))
 	}
 	return 0
 }

@@ -94,7 +94,6 @@ type demo struct {
 	// Story figures.
 	punches, offline, retried, corrections, approved, rejected int
 	story                                                      []string
-	receiptSeq                                                 uint64
 	spoofer, brokenPhone, nightWorker, corrected, lateSync     string
 	lateSyncDay, correctedDay                                  rules.Date
 	lateSyncSeq                                                uint64 // the head just before the late upload
