@@ -106,15 +106,11 @@ func runRebindRequest(e *env, args []string) error {
 	if *pubFile != "" && *gen != "" {
 		return usagef("give --pubkey or --gen-key, not both")
 	}
-	svc, a, done, err := e.session()
+	svc, a, employee, done, err := e.employeeSession(*emp)
 	if err != nil {
 		return err
 	}
 	defer done()
-	employee, err := employeeFor(*emp, a)
-	if err != nil {
-		return err
-	}
 	d := attendance.Device{ID: *dev}
 	if d.PublicKey, err = e.deviceKey(svc, a, employee, *pubFile, *gen); err != nil {
 		return err
@@ -214,15 +210,11 @@ func runWorkLocation(e *env, args []string) error {
 	if p.Lon, err = strconv.ParseFloat(*lon, 64); err != nil {
 		return usagef("--lon %q: not a number", *lon)
 	}
-	svc, a, done, err := e.session()
+	svc, a, employee, done, err := e.employeeSession(*emp)
 	if err != nil {
 		return err
 	}
 	defer done()
-	employee, err := employeeFor(*emp, a)
-	if err != nil {
-		return err
-	}
 	r, err := svc.ReportWorkLocation(e.ctx, a, employee, attendance.WorkLocationReport{Kind: *kind, Label: *label,
 		Address: *address, Center: p, RadiusM: *radius})
 	if err != nil {

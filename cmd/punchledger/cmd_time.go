@@ -421,19 +421,11 @@ func runCorrectionRequest(e *env, args []string) error {
 		in.Evidence = append(in.Evidence, attendance.EvidenceRef{SHA256: sha256.Sum256(b), Size: int64(len(b)),
 			MediaType: mediaType(f)})
 	}
-	a, err := e.actor()
+	svc, a, employee, done, err := e.employeeSession(*emp)
 	if err != nil {
 		return err
 	}
-	employee, err := employeeFor(*emp, a)
-	if err != nil {
-		return err
-	}
-	svc, l, err := e.service()
-	if err != nil {
-		return err
-	}
-	defer l.Close()
+	defer done()
 	r, err := svc.RequestCorrection(e.ctx, a, employee, in)
 	if err != nil {
 		return explainErr(err)
@@ -466,19 +458,11 @@ func runWithdraw(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
+	svc, a, employee, done, err := e.employeeSession(*emp)
 	if err != nil {
 		return err
 	}
-	employee, err := employeeFor(*emp, a)
-	if err != nil {
-		return err
-	}
-	svc, l, err := e.service()
-	if err != nil {
-		return err
-	}
-	defer l.Close()
+	defer done()
 	r, err := svc.WithdrawCorrection(e.ctx, a, employee, id)
 	if err != nil {
 		return explainErr(err)

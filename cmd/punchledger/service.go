@@ -81,6 +81,22 @@ func (e *env) session() (svc *attendance.Service, a attendance.Actor, done func(
 	return svc, a, func() { l.Close() }, nil
 }
 
+// employeeSession is session for a command about one employee: emp (--employee), or
+// the acting employee himself.
+func (e *env) employeeSession(emp string) (svc *attendance.Service, a attendance.Actor, employee string, done func(), err error) {
+	if a, err = e.actor(); err != nil {
+		return nil, a, "", nil, err
+	}
+	if employee, err = employeeFor(emp, a); err != nil {
+		return nil, a, "", nil, err
+	}
+	svc, l, err := e.service()
+	if err != nil {
+		return nil, a, "", nil, err
+	}
+	return svc, a, employee, func() { l.Close() }, nil
+}
+
 // requireAll checks that each flag (name, value pairs) was given.
 func requireAll(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
