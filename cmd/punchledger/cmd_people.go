@@ -219,17 +219,13 @@ func runEmployee(e *env, args []string, add bool) error {
 	if err != nil {
 		return err
 	}
-	a, err := e.actor()
-	if err != nil {
-		return err
-	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	svc, l, err := e.service()
+	svc, a, done, err := e.session()
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer done()
 	emp := attendance.Employee{ID: *id}
 	if !add {
 		v, err := svc.Employee(e.ctx, a, *id)
