@@ -234,54 +234,9 @@ func runSync(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Parse and check the whole file before sending anything.
-	var groups []*syncGroup
-	index := map[[2]string]*syncGroup{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for ln := 1; sc.Scan(); ln++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		var p punchLine
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			return fmt.Errorf("%s:%d: %v (nothing was sent)", pos[0], ln, err)
-		}
-		if p.ID == "" {
-			return fmt.Errorf("%s:%d: id is required in a sync file: the device's punch ID makes retries safe (nothing was sent)", pos[0], ln)
-		}
-		if p.Employee == "" {
-			if p.Employee, err = employeeFor(*emp, a); err != nil {
-				return fmt.Errorf("%s:%d: no employee: give it in the line or with --employee (nothing was sent)", pos[0], ln)
-			}
-		}
-		if p.Device == "" {
-			p.Device = *dev
-		}
-		in, err := p.input(p.Employee, sign)
-		if err != nil {
-			return fmt.Errorf("%s:%d: %v (nothing was sent)", pos[0], ln, err)
-		}
-		k := [2]string{p.Employee, p.Device}
-		g := index[k]
-		if g == nil {
-			g = &syncGroup{employee: p.Employee, device: p.Device}
-			index[k] = g
-			groups = append(groups, g)
-		}
-		g.lines = append(g.lines, ln)
-		g.punches = append(g.punches, in)
-		n++
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: no punches in the file", pos[0])
+	groups, n, err := parseSyncFile(pos[0], data, a, *emp, *dev, sign)
+	if err != nil {
+		return err
 	}
 	svc, l, err := e.service()
 	if err != nil {
@@ -297,13 +252,7 @@ func runSync(e *env, args []string) error {
 		for i := 0; i < len(g.punches); i += *batch {
 			j := min(i+*batch, len(g.punches))
 			b := attendance.SyncBatch{EmployeeID: g.employee, DeviceID: g.device, DeviceNow: now, Punches: g.punches[i:j]}
-			var res attendance.SyncResult
-			for try := 0; ; try++ {
-				res, err = svc.SyncOffline(e.ctx, a, b)
-				if err == nil || !errors.Is(err, attendance.ErrBusy) || try >= *retries {
-					break
-				}
-			}
+			res, err := e.syncRetry(svc, a, b, *retries)
 			if err != nil {
 				if len(items) == 0 {
 					return explainErr(err)
@@ -358,6 +307,72 @@ func runSync(e *env, args []string) error {
 		return fmt.Errorf("%d of %d punches were refused (the others were recorded; see the table)", refused, n)
 	}
 	return nil
+}
+
+// parseSyncFile reads and checks a whole sync file (named name) before anything is
+// sent: its punches grouped by employee and device, in file order, and their number.
+// emp and dev fill lines without an employee or a device.
+func parseSyncFile(name string, data []byte, a attendance.Actor, emp, dev string, sign ed25519.PrivateKey) ([]*syncGroup, int, error) {
+	var groups []*syncGroup
+	index := map[[2]string]*syncGroup{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
+	for ln := 1; sc.Scan(); ln++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		var p punchLine
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			return nil, 0, fmt.Errorf("%s:%d: %v (nothing was sent)", name, ln, err)
+		}
+		if p.ID == "" {
+			return nil, 0, fmt.Errorf("%s:%d: id is required in a sync file: the device's punch ID makes retries safe (nothing was sent)", name, ln)
+		}
+		if p.Employee == "" {
+			var err error
+			if p.Employee, err = employeeFor(emp, a); err != nil {
+				return nil, 0, fmt.Errorf("%s:%d: no employee: give it in the line or with --employee (nothing was sent)", name, ln)
+			}
+		}
+		if p.Device == "" {
+			p.Device = dev
+		}
+		in, err := p.input(p.Employee, sign)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s:%d: %v (nothing was sent)", name, ln, err)
+		}
+		k := [2]string{p.Employee, p.Device}
+		g := index[k]
+		if g == nil {
+			g = &syncGroup{employee: p.Employee, device: p.Device}
+			index[k] = g
+			groups = append(groups, g)
+		}
+		g.lines = append(g.lines, ln)
+		g.punches = append(g.punches, in)
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
+	}
+	if n == 0 {
+		return nil, 0, fmt.Errorf("%s: no punches in the file", name)
+	}
+	return groups, n, nil
+}
+
+// syncRetry uploads b, sending it again up to retries times while the service is busy.
+func (e *env) syncRetry(svc *attendance.Service, a attendance.Actor, b attendance.SyncBatch, retries int) (attendance.SyncResult, error) {
+	for try := 0; ; try++ {
+		res, err := svc.SyncOffline(e.ctx, a, b)
+		if err == nil || !errors.Is(err, attendance.ErrBusy) || try >= retries {
+			return res, err
+		}
+	}
 }
 
 func runCorrectionRequest(e *env, args []string) error {
