@@ -92,8 +92,9 @@ func unmarshalPlain(raw []byte, v any) error {
 }
 
 // The hand-written codec writes and reads raw bytes. Each value has exactly one form:
-// uint8 as 0xcc, int32 as 0xd2, int64 as 0xd3, float64 as 0xcb, strings and bins in
-// the shortest length form (an empty bin is nil), arrays in the shortest form.
+// uint8 as 0xcc, int32 as 0xd2, int64 as 0xd3, strings and bins in the shortest length
+// form (an empty bin is nil), arrays in the shortest form. It has no floats: only
+// sealed values (PunchEvidence, WorkLocation) carry them, encoded by reflection.
 
 func appendArrayLen(b []byte, n int) []byte {
 	switch {
