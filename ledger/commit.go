@@ -48,9 +48,11 @@ type committer struct {
 	buf        []byte
 	// Index entries of the group, written to the batch after all its events (see
 	// flushIndexes): idIdx holds fixed-size ID index entries, streamIdx stream index
-	// entries, each as key length (2 bytes), key, seq (8 bytes).
+	// entries, each as key length (2 bytes), key, seq (8 bytes). runEnd is the last event
+	// of the stream run being staged: its entry is written when the run ends.
 	idIdx     []byte
 	streamIdx []byte
+	runEnd    *Event
 }
 
 func (c *committer) run(l *Ledger) {
@@ -103,6 +105,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		c.leaves = c.leaves[:0]
 		c.idIdx = c.idIdx[:0]
 		c.streamIdx = c.streamIdx[:0]
+		c.runEnd = nil
 	}()
 	nanos := c.nanos
 	if group[0].imports != nil {
@@ -321,9 +324,10 @@ func (c *committer) put(g *groupState, e *Event) error {
 	}
 	c.idIdx = appendIDKey(c.idIdx, e.ID)
 	c.idIdx = binary.BigEndian.AppendUint64(c.idIdx, e.Seq)
-	c.streamIdx = binary.BigEndian.AppendUint16(c.streamIdx, uint16(1+len(e.Stream)+1+8))
-	c.streamIdx = appendStreamKey(c.streamIdx, e.Stream, e.Version)
-	c.streamIdx = binary.BigEndian.AppendUint64(c.streamIdx, e.Seq)
+	if r := c.runEnd; r != nil && (r.Stream != e.Stream || r.Version+1 != e.Version || r.Seq+1 != e.Seq) {
+		c.endRun()
+	}
+	c.runEnd = e
 	c.ids[e.ID] = e.Seq
 	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
 	c.staged = append(c.staged, e)
@@ -340,7 +344,13 @@ const idEntryLen = 1 + len(ID{}) + idValueLen
 // key to the next, which only helps when consecutive keys are neighbours (the events,
 // a stream's versions, the tree hashes); interleaving the prefixes made every insert
 // a full skiplist search. The order of keys within a batch has no other effect.
+//
+// A stream index entry covers a run: consecutive versions of one stream at
+// consecutive seqs (keys.go), so an append of many events to one stream writes one.
 func (c *committer) flushIndexes() error {
+	if c.runEnd != nil {
+		c.endRun()
+	}
 	for b := c.idIdx; len(b) > 0; b = b[idEntryLen:] {
 		if err := c.batch.Set(b[:1+len(ID{})], b[1+len(ID{}):idEntryLen], nil); err != nil {
 			return err
@@ -354,6 +364,15 @@ func (c *committer) flushIndexes() error {
 		b = b[2+n+8:]
 	}
 	return nil
+}
+
+// endRun stages the stream index entry of the run ending with c.runEnd.
+func (c *committer) endRun() {
+	e := c.runEnd
+	c.streamIdx = binary.BigEndian.AppendUint16(c.streamIdx, uint16(1+len(e.Stream)+1+8))
+	c.streamIdx = appendStreamKey(c.streamIdx, e.Stream, e.Version)
+	c.streamIdx = binary.BigEndian.AppendUint64(c.streamIdx, e.Seq)
+	c.runEnd = nil
 }
 
 // duplicateResult answers an append whose events all exist with identical content.

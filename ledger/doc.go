@@ -30,8 +30,10 @@
 //  3. Indexes. 'i'+ID → seq. "Same ID, same content" (a retry) and "same ID, other
 //     content" (an error) are told apart by comparing the stored event's stream and
 //     caller-chosen fields with the proposed ones (only when an ID exists, so the
-//     append path hashes nothing for it). 's'+stream+0x00+version → seq; the last key
-//     of a stream is its head. 'r'+recordedAt+lastSeq marks the last event of each
+//     append path hashes nothing for it). 's'+stream+0x00+version → seq, one key per
+//     run of versions of the stream at consecutive seqs (an append's events to its
+//     stream; keys.go), keyed by the run's last version; the last key of a stream is
+//     its head. 'r'+recordedAt+lastSeq marks the last event of each
 //     commit group. All of them are written in the same batch as the events.
 //  4. Group commit. One committer goroutine owns every write to the log. It takes
 //     whatever appends are queued (up to Options.MaxGroupEvents events), checks each

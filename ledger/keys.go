@@ -8,12 +8,21 @@ import "encoding/binary"
 //
 //	'e' seq(8)                      → stored envelope bytes (see encodeEvent)
 //	'i' id(16)                      → seq(8)  (the ID index)
-//	's' stream 0x00 version(8)      → seq(8)  (the stream index; its last key is the stream head)
+//	's' stream 0x00 version(8)      → seq(8)  (the stream index: one key per run, see below;
+//	                                           the stream's last key is its head)
 //	'r' recordedAt(8) lastSeq(8)    → empty   (one key per commit group: the recorded-time index)
 //	't' leaf(8)                     → tlog stored hashes of that leaf, concatenated
 //	                                           (the Merkle tree: tree.go, ledger/internal/merkle)
 //	'x' subject                     → secret value (side data, not part of the log)
 //	'm' name                        → metadata (format version)
+//
+// The stream index holds one key per run: a run is versions prevVersion+1 … version of
+// one stream stored at consecutive seqs seq-(version-prevVersion-1) … seq, where
+// prevVersion is the version of the stream's previous key (0 for its first). Version v
+// of the run is at seq - (version - v). The committer ends a run when the stream, the
+// next version or the next seq breaks it, and at the end of the commit group, so one
+// key stands for an Append's events to its stream (one per event: the same key and
+// value as a run of one). streamRun decodes and checks a key.
 //
 // recordedAt in keys is unix nanoseconds with the sign bit flipped (orderedInt64), so that
 // times before 1970 still sort first.
@@ -31,7 +40,8 @@ const (
 var metaFormat = []byte{prefixMeta, 'f', 'o', 'r', 'm', 'a', 't'}
 
 // formatVersion is the current on-disk format. Bumped only with a migration.
-// Format 2: the ID index value is the seq alone (format 1 also held a content digest).
+// Format 2: the ID index value is the seq alone and the stream index has one key per
+// run (format 1 also held a content digest, and had one stream key per event).
 const formatVersion = 2
 
 // idValueLen is the length of an ID index value: the event's seq.

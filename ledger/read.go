@@ -130,16 +130,45 @@ func (l *Ledger) storedStreamVersion(stream string, bound uint64) (uint64, error
 		return 0, err
 	}
 	defer it.Close()
-	for ok := it.Last(); ok; ok = it.Prev() {
-		k, v := it.Key(), it.Value()
-		if len(k) != len(pfx)+8 || len(v) != 8 {
-			return 0, &CorruptError{Reason: fmt.Sprintf("stream index key %q", k)}
+	for ok := it.Last(); ok; {
+		version, seq, good := parseRunEntry(pfx, it.Key(), it.Value())
+		if !good {
+			return 0, &CorruptError{Reason: fmt.Sprintf("stream index key %q", it.Key())}
 		}
-		if binary.BigEndian.Uint64(v) <= bound {
-			return binary.BigEndian.Uint64(k[len(pfx):]), nil
+		if seq <= bound {
+			return version, nil
+		}
+		// The run of this key may start at or before bound: it holds versions
+		// prev+1 … version at seqs seq-(version-v).
+		var prev uint64
+		if ok = it.Prev(); ok {
+			if prev, _, good = parseRunEntry(pfx, it.Key(), it.Value()); !good {
+				return 0, &CorruptError{Reason: fmt.Sprintf("stream index key %q", it.Key())}
+			}
+		}
+		if !validRun(prev, version, seq) {
+			return 0, &CorruptError{Reason: fmt.Sprintf("stream index run %q %d..%d ending at seq %d", stream, prev+1, version, seq)}
+		}
+		if d := seq - bound; d < version-prev {
+			return version - d, nil
 		}
 	}
 	return 0, it.Error()
+}
+
+// parseRunEntry parses a stream index entry of the stream with key prefix pfx: the
+// last version of its run and that version's seq.
+func parseRunEntry(pfx, k, v []byte) (version, seq uint64, ok bool) {
+	if len(k) != len(pfx)+8 || len(v) != 8 {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint64(k[len(pfx):]), binary.BigEndian.Uint64(v), true
+}
+
+// validRun reports whether a stream index entry (version, seq) after one for version
+// prev (0: none) is a possible run: at least one version, all at seqs >= 1.
+func validRun(prev, version, seq uint64) bool {
+	return version > prev && seq >= version-prev
 }
 
 // Scan calls fn for every event with from <= Seq <= to (to == 0: the head), in order.
@@ -237,36 +266,49 @@ func (s *Snapshot) ScanStream(ctx context.Context, stream string, fromVersion ui
 	var e Event
 	var key []byte
 	n := 0
+	// The first key at or after fromVersion is the run holding it (keys.go); versions
+	// before fromVersion in that run are skipped.
+	prev := fromVersion - 1
 	for ok := si.First(); ok; ok = si.Next() {
-		if n++; n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+		last, lastSeq, good := parseRunEntry(pfx, si.Key(), si.Value())
+		if !good || !validRun(prev, last, lastSeq) {
+			return &CorruptError{Reason: fmt.Sprintf("stream index key %q", si.Key())}
+		}
+		for v := prev + 1; v <= last; v++ {
+			if n++; n&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			seq := lastSeq - (last - v)
+			if seq > s.seq {
+				return nil
+			}
+			// A run's events are consecutive keys: step to the next one.
+			key = appendEventKey(key[:0], seq)
+			found := false
+			if v > prev+1 {
+				found = ei.Next() && bytes.Equal(ei.Key(), key)
+			} else {
+				found = ei.SeekGE(key) && bytes.Equal(ei.Key(), key)
+			}
+			if !found {
+				if err := ei.Error(); err != nil {
+					return err
+				}
+				return &CorruptError{Seq: seq, Reason: fmt.Sprintf("stream %q version %d: event missing", stream, v)}
+			}
+			if err := decodeEvent(ei.Value(), &e, true); err != nil {
+				return &CorruptError{Seq: seq, Reason: err.Error()}
+			}
+			if e.Seq != seq || e.Stream != stream || e.Version != v {
+				return &CorruptError{Seq: seq, Reason: fmt.Sprintf("stream index %q/%d disagrees with the event", stream, v)}
+			}
+			if err := fn(&e); err != nil {
+				return stopped(err)
 			}
 		}
-		k, v := si.Key(), si.Value()
-		if len(k) != len(pfx)+8 || len(v) != 8 {
-			return &CorruptError{Reason: fmt.Sprintf("stream index key %q", k)}
-		}
-		seq := binary.BigEndian.Uint64(v)
-		if seq > s.seq {
-			break
-		}
-		key = appendEventKey(key[:0], seq)
-		if !ei.SeekGE(key) || !bytes.Equal(ei.Key(), key) {
-			if err := ei.Error(); err != nil {
-				return err
-			}
-			return &CorruptError{Seq: seq, Reason: fmt.Sprintf("stream %q version %d: event missing", stream, binary.BigEndian.Uint64(k[len(pfx):]))}
-		}
-		if err := decodeEvent(ei.Value(), &e, true); err != nil {
-			return &CorruptError{Seq: seq, Reason: err.Error()}
-		}
-		if e.Seq != seq || e.Stream != stream || e.Version != binary.BigEndian.Uint64(k[len(pfx):]) {
-			return &CorruptError{Seq: seq, Reason: fmt.Sprintf("stream index %q/%d disagrees with the event", stream, binary.BigEndian.Uint64(k[len(pfx):]))}
-		}
-		if err := fn(&e); err != nil {
-			return stopped(err)
-		}
+		prev = last
 	}
 	return si.Error()
 }

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -121,3 +122,67 @@ func TestSubscribe(t *testing.T) {
 		t.Fatalf("subscribe after close: %v", err)
 	}
 }
+
+// TestStreamRuns: an append of several events to one stream is one stream index entry
+// (a run); views bounded inside a run, reads from a version inside a run, and runs of
+// one stream interleaved with other streams in one AppendBatch all read right.
+func TestStreamRuns(t *testing.T) {
+	ctx := context.Background()
+	l := openMem(t)
+	var evs []ledger.Proposed
+	for i := range 5 {
+		evs = append(evs, punch(fmt.Sprintf("run-%d", i)))
+	}
+	mustf(t, errOf(l.Append(ctx, "a", ledger.Any, punch("a0"))), "append a0")             // seq 1: a v1
+	mustf(t, errOf(l.Append(ctx, "a", ledger.ExactVersion(1), evs...)), "append run")     // seqs 2-6: a v2-6
+	mustf(t, errOf(l.Append(ctx, "b", ledger.Any, punch("b0"), punch("b1"))), "append b") // seqs 7-8: b v1-2
+	res, err := l.AppendBatch(ctx, []ledger.AppendRequest{
+		{Stream: "a", Events: []ledger.Proposed{punch("a7"), punch("a8")}}, // seqs 9-10: a v7-8
+		{Stream: "a", Events: []ledger.Proposed{punch("a9")}},              // seq 11: a v9 (same run)
+		{Stream: "b", Events: []ledger.Proposed{punch("b2")}},              // seq 12: b v3
+		{Stream: "a", Events: []ledger.Proposed{punch("a10")}},             // seq 13: a v10
+	})
+	mustf(t, err, "append batch")
+	for i, r := range res {
+		mustf(t, r.Err, "request %d", i)
+	}
+	type at struct{ seq, version uint64 }
+	a := []at{{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 6}, {9, 7}, {10, 8}, {11, 9}, {13, 10}}
+	for bound := uint64(0); bound <= 13; bound++ {
+		snap := l.AsOf(bound)
+		var want []at
+		for _, x := range a {
+			if x.seq <= bound {
+				want = append(want, x)
+			}
+		}
+		v, err := snap.StreamVersion("a")
+		mustf(t, err, "stream version as of %d", bound)
+		if wv := uint64(len(want)); v != wv {
+			t.Fatalf("as of %d: stream version %d, want %d", bound, v, wv)
+		}
+		for from := uint64(0); from <= 11; from++ {
+			var got []at
+			mustf(t, snap.ScanStream(ctx, "a", from, func(e *ledger.Event) error {
+				got = append(got, at{e.Seq, e.Version})
+				return nil
+			}), "scan stream as of %d from %d", bound, from)
+			var w []at
+			for _, x := range want {
+				if x.version >= from {
+					w = append(w, x)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(w) {
+				t.Fatalf("as of %d from %d: got %v, want %v", bound, from, got, w)
+			}
+		}
+		snap.Close()
+	}
+	if v, _ := l.StreamVersion("b"); v != 3 {
+		t.Fatalf("stream b version %d, want 3", v)
+	}
+	mustf(t, l.Verify(ctx), "verify")
+}
+
+func errOf(_ ledger.AppendResult, err error) error { return err }

@@ -218,6 +218,44 @@ func parseStreamEntry(k, v []byte) (stream []byte, version, seq uint64, ok bool)
 	return k[1 : len(k)-9], binary.BigEndian.Uint64(k[len(k)-8:]), binary.BigEndian.Uint64(v), true
 }
 
+// scanStreamRuns walks the stream index in key order and calls fn for every (stream,
+// version, seq) its runs stand for (keys.go) with seq <= head, and bad for every
+// malformed key or impossible run.
+func (l *Ledger) scanStreamRuns(ctx context.Context, head uint64, fn func(stream []byte, version, seq uint64) error, bad func(k []byte)) error {
+	var cur []byte // the stream of the previous key
+	var prev uint64
+	return l.scanPrefix(ctx, prefixStream, func(k, v []byte) error {
+		stream, version, seq, ok := parseStreamEntry(k, v)
+		if !ok {
+			bad(k)
+			return nil
+		}
+		if !bytes.Equal(stream, cur) {
+			cur, prev = append(cur[:0], stream...), 0
+		}
+		if !validRun(prev, version, seq) {
+			bad(k)
+			prev = version
+			return nil
+		}
+		first := prev + 1
+		if seq > head {
+			if seq-head >= version-prev {
+				prev = version
+				return nil // the whole run is after head
+			}
+			first = version - (seq - head)
+		}
+		prev = version
+		for v := first; v <= version; v++ {
+			if err := fn(stream, v, seq-(version-v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // scanPrefix calls fn for every key with the given one-byte prefix, in key order,
 // opening a fresh iterator every scanChunk keys (see Verify).
 func (l *Ledger) scanPrefix(ctx context.Context, prefix byte, fn func(k, v []byte) error) error {
@@ -278,17 +316,13 @@ func (l *Ledger) verifyIndexes(ctx context.Context, head uint64, want *indexSums
 	if err != nil {
 		return err
 	}
-	err = l.scanPrefix(ctx, prefixStream, func(k, v []byte) error {
-		stream, version, seq, ok := parseStreamEntry(k, v)
-		switch {
-		case !ok:
-			if firstBad == 0 {
-				firstBad = head
-			}
-		case seq <= head:
-			got.streamEntry(string(stream), version, seq)
-		}
+	err = l.scanStreamRuns(ctx, head, func(stream []byte, version, seq uint64) error {
+		got.streamEntry(string(stream), version, seq)
 		return nil
+	}, func([]byte) {
+		if firstBad == 0 {
+			firstBad = head
+		}
 	})
 	if err != nil {
 		return err
@@ -297,6 +331,30 @@ func (l *Ledger) verifyIndexes(ctx context.Context, head uint64, want *indexSums
 		return nil
 	}
 	return l.findIndexFault(ctx, head)
+}
+
+// streamSeq looks up the seq of a stream version in the stream index: the first key
+// at or after the version is the run that holds it (keys.go). ok is false if none
+// does, or the entry is malformed.
+func (l *Ledger) streamSeq(stream string, version uint64) (seq uint64, ok bool, err error) {
+	pfx := streamPrefix(stream)
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: pfx, UpperBound: prefixEnd(pfx)})
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: verify: %w", err)
+	}
+	defer it.Close()
+	if !it.SeekGE(streamKey(stream, version)) {
+		return 0, false, it.Error()
+	}
+	last, lastSeq, good := parseRunEntry(pfx, it.Key(), it.Value())
+	var prev uint64
+	if good && it.Prev() {
+		prev, _, good = parseRunEntry(pfx, it.Key(), it.Value())
+	}
+	if !good || !validRun(prev, last, lastSeq) || version <= prev {
+		return 0, false, it.Error()
+	}
+	return lastSeq - (last - version), true, nil
 }
 
 // findIndexFault searches the indexes entry by entry for the first event (lowest seq)
@@ -355,15 +413,15 @@ func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
 		case len(v) != idValueLen || binary.BigEndian.Uint64(v) != seq:
 			found(seq, "ID index entry for event ID %v is %x", e.ID, v)
 		}
-		v, ok, err = get(streamKey(e.Stream, e.Version))
+		at, ok, err := l.streamSeq(e.Stream, e.Version)
 		if err != nil {
 			return err
 		}
 		switch {
 		case !ok:
 			found(seq, "stream index has no entry for %q version %d", e.Stream, e.Version)
-		case len(v) != 8 || binary.BigEndian.Uint64(v) != seq:
-			found(seq, "stream index entry for %q version %d is %x", e.Stream, e.Version, v)
+		case at != seq:
+			found(seq, "stream index puts %q version %d at seq %d", e.Stream, e.Version, at)
 		}
 	}
 	// Index entries → events: entries that point at an event not theirs.
@@ -388,13 +446,8 @@ func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
 	if err != nil {
 		return err
 	}
-	err = l.scanPrefix(ctx, prefixStream, func(k, v []byte) error {
-		stream, version, seq, ok := parseStreamEntry(k, v)
-		if !ok {
-			found(head, "malformed stream index entry %x", k)
-			return nil
-		}
-		if seq > head || (worst != nil && seq >= worst.Seq) {
+	err = l.scanStreamRuns(ctx, head, func(stream []byte, version, seq uint64) error {
+		if worst != nil && seq >= worst.Seq {
 			return nil
 		}
 		e, err := event(seq)
@@ -405,7 +458,7 @@ func (l *Ledger) findIndexFault(ctx context.Context, head uint64) error {
 			found(seq, "stream index entry for %q version %d points at this event", stream, version)
 		}
 		return nil
-	})
+	}, func(k []byte) { found(head, "malformed stream index entry %x", k) })
 	if err != nil {
 		return err
 	}
