@@ -1,6 +1,7 @@
 package attendance
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/binary"
@@ -704,7 +705,7 @@ func (s *Service) SyncOffline(ctx context.Context, a Actor, b SyncBatch) (SyncRe
 				item.Err = fmt.Errorf("attendance: %s: punch %s: %w", op, b.Punches[i].ID, br.Err)
 			}
 		}
-		slices.SortFunc(committed, func(x, y ledger.Event) int { return compareU64(x.Version, y.Version) })
+		slices.SortFunc(committed, func(x, y ledger.Event) int { return cmp.Compare(x.Version, y.Version) })
 		s.foldAppended(st, ledger.AppendResult{Events: committed})
 	}
 	// Pass 3: repeats within the batch share their first occurrence's result.
@@ -722,13 +723,3 @@ func (s *Service) SyncOffline(ctx context.Context, a Actor, b SyncBatch) (SyncRe
 
 // errRepeat marks a punch repeated within one batch until it is resolved.
 var errRepeat = errors.New("attendance: repeated in batch")
-
-func compareU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
