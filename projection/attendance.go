@@ -49,7 +49,8 @@ const attendanceVersion = 1
 type Attendance struct {
 	reg *ledger.Registry
 
-	// Per-batch caches (reset by Flush). They only hold what the batch's Writer says.
+	// Caches. emps lives across batches (see beginBatch); the others are per batch
+	// (reset by Flush) and only hold what the batch's Writer says.
 	emps      map[string]*employeeRec
 	empDirty  map[string]bool
 	policies  map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
@@ -69,7 +70,10 @@ type Attendance struct {
 	paysDirty map[string]bool
 
 	punch attendance.PunchRecorded // reused by the punch fast path
-	enc   scratch
+	// space is the key prefix of the state the employee cache belongs to.
+	space     []byte
+	batchOpen bool
+	enc       scratch
 
 	// Decoded policies by policy ID and version; immutable once published.
 	decoded map[string]*rules.Policy
@@ -98,8 +102,37 @@ func (a *Attendance) Name() string { return AttendanceName }
 // Version implements Projection.
 func (a *Attendance) Version() uint32 { return attendanceVersion }
 
+var keyGeneration = []byte("G")
+
+// beginBatch resets the per-batch caches. Employee records stay cached across batches
+// while the state is the same one this value has been writing (same space, not reset
+// since): G is written with the first event after a reset, so its absence means the
+// state is new.
+func (a *Attendance) beginBatch(w Writer) error {
+	var prefix []byte
+	if pw, ok := w.(*writer); ok {
+		prefix = pw.prefix
+	}
+	_, err := w.Get(keyGeneration)
+	fresh := errors.Is(err, ErrNotFound)
+	if err != nil && !fresh {
+		return err
+	}
+	if fresh {
+		if err := w.Set(keyGeneration, []byte{1}); err != nil {
+			return err
+		}
+	}
+	if fresh || prefix == nil || !bytes.Equal(prefix, a.space) || a.emps == nil {
+		a.emps = map[string]*employeeRec{}
+		a.space = bytes.Clone(prefix)
+	}
+	a.reset()
+	a.batchOpen = true
+	return nil
+}
+
 func (a *Attendance) reset() {
-	a.emps = map[string]*employeeRec{}
 	a.empDirty = map[string]bool{}
 	a.policies = map[string][]*policyVersion{}
 	a.dueLoaded = false
@@ -115,8 +148,10 @@ func (a *Attendance) reset() {
 
 // Apply implements Projection.
 func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
-	if a.emps == nil {
-		a.reset()
+	if !a.batchOpen {
+		if err := a.beginBatch(w); err != nil {
+			return err
+		}
 	}
 	at := ev.RecordedAt.UnixNano()
 	if err := a.fireDues(w, at, ev.Seq); err != nil {

@@ -143,8 +143,10 @@ func minutes(d time.Duration) int32 { return int32(d / time.Minute) }
 // Flush implements Flusher: it evaluates every day touched in the batch, then writes the
 // employee records changed in it.
 func (a *Attendance) Flush(w Writer) error {
-	if a.emps == nil {
-		a.reset()
+	if !a.batchOpen {
+		if err := a.beginBatch(w); err != nil {
+			return err
+		}
 	}
 	if err := a.evaluateDirty(w); err != nil {
 		return err
@@ -183,8 +185,7 @@ func (a *Attendance) Flush(w Writer) error {
 			return err
 		}
 	}
-	a.emps = nil // caches hold only what this batch said; start afresh
-	a.closed = nil
+	a.batchOpen = false // per-batch caches start afresh with the next event
 	return nil
 }
 

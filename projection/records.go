@@ -25,6 +25,7 @@ import (
 //	q/<emp>/<yyyy-mm>         correction quota use (QuotaRow)
 //	w/<unix ns:16x>/<emp>     when the employee's next day is due for evaluation
 //	W                         due watermark: every w/ entry before it is processed
+//	G                         present once the state has seen an event (see beginBatch)
 //	c/<policy or *>/<from>    closed pay periods (closedRec)
 //	p/<from>/<emp>            payroll per pay period (PayrollRow)
 //

@@ -1,0 +1,75 @@
+package projection_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/punchledger/punchledger/projection"
+	"github.com/punchledger/punchledger/rules"
+)
+
+// TestAttendanceValueReuse uses one Attendance value for a live build, an as-of run, a
+// rebuild and more catching up, and checks each against a fresh value: the caches it
+// keeps between batches must never leak from one state into another.
+func TestAttendanceValueReuse(t *testing.T) {
+	fs := vfs.NewMem()
+	w := newWorld(t, fs, "ledger")
+	defer w.close()
+	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
+	head, _ := w.l.Head()
+	ctx := context.Background()
+	digest := func(v *projection.View) [32]byte {
+		t.Helper()
+		defer v.Close()
+		d, err := v.Digest(projection.AttendanceName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: fs, BatchEvents: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if err := fresh.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
+		t.Fatal(err)
+	}
+	wantAll := digest(fresh.View())
+	fv, err := fresh.Replay(ctx, head/3, projection.NewAttendance())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantThird := digest(fv)
+
+	s, err := projection.Open("reused", w.l, &projection.Options{FS: fs, BatchEvents: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := projection.NewAttendance()
+	if err := s.CatchUp(ctx, head/2, p); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Replay(ctx, head/3, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := digest(v); got != wantThird {
+		t.Fatalf("as-of run with a reused value: %x, fresh %x", got[:8], wantThird[:8])
+	}
+	if err := s.CatchUp(ctx, 0, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := digest(s.View()); got != wantAll {
+		t.Fatalf("live after an as-of run with the same value: %x, fresh %x", got[:8], wantAll[:8])
+	}
+	if err := s.Rebuild(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := digest(s.View()); got != wantAll {
+		t.Fatalf("rebuilt with the same value: %x, fresh %x", got[:8], wantAll[:8])
+	}
+}
