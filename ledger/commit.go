@@ -311,8 +311,9 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 	return res, nil
 }
 
-// put seals e (computing its Hash), writes the event, ID index and stream index keys to
-// the batch and advances the group state. e.Seq and e.PrevHash must follow g.
+// put seals e (computing its Hash), writes the event to the batch, stages its ID index
+// entry and extends or ends the stream run (written by flushIndexes), and advances the
+// group state. e.Seq and e.PrevHash must follow g.
 func (c *committer) put(g *groupState, e *Event) error {
 	c.buf = sealEvent(c.buf[:0], e)
 	c.key = appendEventKey(c.key[:0], e.Seq)
