@@ -16,7 +16,7 @@ func init() {
 		summary: "check a policy JSON file and list every problem (no ledger needed)",
 		long: `Parses and validates the policy (unknown fields are errors) and prints each problem
 with its path, e.g. "shifts[0].start: not a clock time". FILE "-" reads stdin. The
-policy format is documented in README-cli.md and in package rules.`,
+policy format is documented in the README and in package rules.`,
 		example: `punchledger policy validate policy.json`,
 		run:     runPolicyValidate,
 	})

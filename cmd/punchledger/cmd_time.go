@@ -32,7 +32,7 @@ it counts (accept, field, flag or reject). Prints the outcome and the findings.`
 		name:    "sync",
 		args:    "FILE.jsonl",
 		summary: "upload a device's offline punches from a JSONL file (idempotent; safe to retry)",
-		long: `Each line is one punch (format in README-cli.md): {"id":"<32 hex>","kind":"in",
+		long: `Each line is one punch (format in the README): {"id":"<32 hex>","kind":"in",
 "at":"2026-11-02T08:57:00-05:00","lat":40.75,"lon":-73.97,"accuracy_m":20,...}. Every
 punch carries the ID its device gave it, so uploading the same file again writes
 nothing new and reports each punch as a duplicate. The whole file is checked before

@@ -3,7 +3,7 @@
 // prints reports, and proves to an auditor what the ledger holds.
 //
 // Run `punchledger help` for the commands, `punchledger demo` for a guided month of remote
-// work, and see README-cli.md beside this file for a tour and the JSON formats.
+// work, and see the README at the top of the module for a tour and the JSON formats.
 package main
 
 import (

@@ -14,7 +14,7 @@ import (
 )
 
 // punchLine is one punch as JSON: a line of a sync file, or what 'punch' builds from its
-// flags. The format is documented in README-cli.md ("Sync file").
+// flags. The format is documented in the README ("Sync file").
 type punchLine struct {
 	ID        string   `json:"id,omitempty"`       // 32 hex, chosen by the device at punch time (required in sync files)
 	Employee  string   `json:"employee,omitempty"` // default: --employee
