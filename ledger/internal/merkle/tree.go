@@ -113,15 +113,33 @@ func (f *Frontier) Head() Head { return Head{Size: f.size, Root: f.Root()} }
 // Append adds a record with the given leaf hash and returns the hashes tlog stores for
 // it (leaf first), valid until the next call.
 func (f *Frontier) Append(leaf Hash) ([]Hash, error) {
-	hashes, err := tlog.StoredHashesForRecordHash(f.size, leaf, f)
-	if err != nil {
-		return nil, err
+	return f.AppendTo(nil, leaf)
+}
+
+// AppendTo is Append writing the stored hashes after dst[:0]'s storage: with a dst of
+// capacity 64 (or one reused from an earlier call) it does not allocate.
+//
+// It computes what tlog.StoredHashesForRecordHash computes, with tlog.NodeHash on the
+// frontier directly instead of through a HashReader (which allocates the index and
+// result slices for every record): record n completes one perfect subtree per trailing
+// one bit of n, at level L+1 for each such bit L, whose left child is the frontier root
+// of level L.
+func (f *Frontier) AppendTo(dst []Hash, leaf Hash) ([]Hash, error) {
+	n := f.size
+	if n < 0 || n == 1<<63-1 {
+		return nil, fmt.Errorf("%w: tree size %d", ErrRange, n)
+	}
+	dst = append(dst[:0], leaf)
+	h := leaf
+	for l := 0; n>>uint(l)&1 == 1; l++ {
+		h = tlog.NodeHash(f.roots[l], h)
+		dst = append(dst, h)
 	}
 	f.size++
-	// The new record completed a subtree of level len(hashes)-1; the lower roots
-	// were merged into it.
-	f.roots[len(hashes)-1] = hashes[len(hashes)-1]
-	return hashes, nil
+	// The new record completed a subtree of level len(dst)-1; the lower roots were
+	// merged into it.
+	f.roots[len(dst)-1] = h
+	return dst, nil
 }
 
 // ReadHashes implements tlog.HashReader for the frontier's own hashes.
@@ -222,6 +240,12 @@ type Tree struct {
 	durable Frontier   // the committed tree
 	staged  []Frontier // trees after each staged, not yet committed group, in order
 	head    Head       // durable's head, cached
+
+	// Stage's scratch (the appending goroutine only): the record's key and value (Set
+	// copies both) and its hashes.
+	stageKey    []byte
+	stageBuf    []byte
+	stageHashes []Hash
 }
 
 // Load opens the tree of size n stored under prefix in r. It reads the O(log n)
@@ -273,11 +297,15 @@ func (t *Tree) Stage(w Writer, leaves []Hash) (Head, error) {
 	t.mu.Unlock()
 
 	// Set copies key and value into the batch, so both buffers are reused.
-	buf := make([]byte, 0, 2*HashSize)
-	key := Key(t.prefix, 0)
-	for _, leaf := range leaves {
+	t.stageBuf = t.stageBuf[:0]
+	t.stageKey = append(t.stageKey[:0], t.prefix...)
+	t.stageKey = binary.BigEndian.AppendUint64(t.stageKey, 0)
+	buf, key := t.stageBuf, t.stageKey
+	var hashes []Hash
+	for i := range leaves {
 		n := f.size
-		hashes, err := f.Append(leaf)
+		var err error
+		hashes, err = f.AppendTo(t.stageHashes[:0], leaves[i])
 		if err != nil {
 			return Head{}, err
 		}
@@ -287,6 +315,7 @@ func (t *Tree) Stage(w Writer, leaves []Hash) (Head, error) {
 			return Head{}, fmt.Errorf("merkle: stage record %d: %w", n, err)
 		}
 	}
+	t.stageBuf, t.stageHashes = buf, hashes
 	h := f.Head()
 	t.mu.Lock()
 	t.staged = append(t.staged, f)

@@ -275,3 +275,48 @@ func BenchmarkStage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(ls))/b.Elapsed().Seconds(), "leaves/s")
 }
+
+// TestFrontierAppendMatchesTlog checks that the frontier's own computation of a
+// record's stored hashes is tlog.StoredHashesForRecordHash's, record by record, and
+// that appending into a reused slice does not allocate.
+func TestFrontierAppendMatchesTlog(t *testing.T) {
+	var f merkle.Frontier
+	var stored []merkle.Hash // every stored hash, in tlog's index order
+	r := tlog.HashReaderFunc(func(idx []int64) ([]merkle.Hash, error) {
+		out := make([]merkle.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = stored[x]
+		}
+		return out, nil
+	})
+	buf := make([]merkle.Hash, 0, 64)
+	for n := range 1100 {
+		want, err := tlog.StoredHashesForRecordHash(int64(n), leaf(n), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.AppendTo(buf, leaf(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("record %d: stored hashes %x, tlog says %x", n, got, want)
+		}
+		stored = append(stored, want...)
+		if (n < 70 || n%97 == 0) && f.Root() != naiveRoot(leavesUpTo(n+1)) {
+			t.Fatalf("record %d: root differs from RFC 6962", n)
+		}
+	}
+	l := leaf(0)
+	if a := testing.AllocsPerRun(100, func() { buf, _ = f.AppendTo(buf, l) }); a != 0 {
+		t.Errorf("AppendTo into a reused slice: %v allocations, want 0", a)
+	}
+}
+
+func leavesUpTo(n int) []merkle.Hash {
+	ls := make([]merkle.Hash, n)
+	for i := range ls {
+		ls[i] = leaf(i)
+	}
+	return ls
+}
