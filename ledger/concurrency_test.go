@@ -179,3 +179,47 @@ func TestSameBatchTwice(t *testing.T) {
 	}
 	mustf(t, l.Verify(ctx), "verify")
 }
+
+// IDs staged by earlier requests of the same commit group (not yet in the ID index)
+// are found by later requests of the group: retries, other content, partial overlap.
+func TestDuplicatesWithinOneGroup(t *testing.T) {
+	ctx := context.Background()
+	l := openMem(t)
+	defer l.Close()
+	other := punch("a")
+	other.Data = []byte("other content")
+	res, err := l.AppendBatch(ctx, []ledger.AppendRequest{
+		{Stream: "employee/E1", Events: []ledger.Proposed{punch("a"), punch("b")}},                     // 1, 2
+		{Stream: "employee/E1", Events: []ledger.Proposed{punch("a"), punch("b")}},                     // retry: 1..2
+		{Stream: "employee/E2", Events: []ledger.Proposed{punch("c")}},                                 // 3
+		{Stream: "employee/E2", Events: []ledger.Proposed{punch("c")}},                                 // retry: 3
+		{Stream: "employee/E1", Events: []ledger.Proposed{other}},                                      // other content
+		{Stream: "employee/E1", Events: []ledger.Proposed{punch("d"), punch("b")}},                     // partial
+		{Stream: "employee/E2", Expect: ledger.ExactVersion(1), Events: []ledger.Proposed{punch("e")}}, // 4
+	})
+	mustf(t, err, "append batch")
+	want := []struct {
+		dup         bool
+		first, last uint64
+		err         error
+	}{
+		{false, 1, 2, nil}, {true, 1, 2, nil}, {false, 3, 3, nil}, {true, 3, 3, nil},
+		{err: ledger.ErrDuplicateID}, {err: ledger.ErrPartialDuplicate}, {false, 4, 4, nil},
+	}
+	for i, w := range want {
+		r := res[i]
+		if w.err != nil {
+			if !errors.Is(r.Err, w.err) {
+				t.Errorf("request %d: error %v, want %v", i, r.Err, w.err)
+			}
+			continue
+		}
+		if r.Err != nil || r.Result.Duplicate != w.dup || r.Result.FirstSeq != w.first || r.Result.LastSeq != w.last {
+			t.Errorf("request %d: %+v %v, want duplicate=%v %d..%d", i, r.Result, r.Err, w.dup, w.first, w.last)
+		}
+	}
+	if head, _ := l.Head(); head != 4 {
+		t.Fatalf("head %d, want 4", head)
+	}
+	mustf(t, l.Verify(ctx), "verify")
+}
