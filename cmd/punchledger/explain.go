@@ -43,7 +43,11 @@ func writeExplanation(w io.Writer, x *projection.Explanation) error {
 		if len(d.Exceptions) > 0 {
 			fmt.Fprintln(w, "  open exceptions:")
 			for _, ex := range d.Exceptions {
-				fmt.Fprintf(w, "    - %s: %s\n", ex.Code, ex.Detail)
+				fmt.Fprintf(w, "    - %s", ex.Code)
+				if ex.Detail != "" { // sealed details print as the code alone
+					fmt.Fprintf(w, ": %s", ex.Detail)
+				}
+				fmt.Fprintln(w)
 			}
 		}
 	} else {
