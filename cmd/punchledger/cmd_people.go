@@ -373,8 +373,7 @@ func runDeviceBind(e *env, args []string) error {
 	fs := e.flags()
 	emp := fs.String("employee", "", "employee `ID`")
 	dev := fs.String("device", "", "device `ID` (the app installation)")
-	pubFile := fs.String("pubkey", "", "the device's Ed25519 public key `file` (hex or base64)")
-	gen := fs.String("gen-key", "", "create a key pair, write the private key to `file` and bind its public key")
+	key := addKeyFlags(fs, "the device")
 	model := fs.String("model", "", "device model")
 	osName := fs.String("os", "", "operating system")
 	app := fs.String("app", "", "app version")
@@ -384,8 +383,8 @@ func runDeviceBind(e *env, args []string) error {
 	if err := requireAll("employee", *emp, "device", *dev); err != nil {
 		return err
 	}
-	if *pubFile != "" && *gen != "" {
-		return usagef("give --pubkey or --gen-key, not both")
+	if err := key.check(); err != nil {
+		return err
 	}
 	svc, a, done, err := e.session()
 	if err != nil {
@@ -396,7 +395,7 @@ func runDeviceBind(e *env, args []string) error {
 	if *model != "" || *osName != "" || *app != "" {
 		d.Details = &attendance.DeviceDetails{Model: *model, OS: *osName, App: *app}
 	}
-	if d.PublicKey, err = e.deviceKey(svc, a, *emp, *pubFile, *gen); err != nil {
+	if d.PublicKey, err = e.deviceKey(svc, a, *emp, key); err != nil {
 		return err
 	}
 	r, err := svc.BindDevice(e.ctx, a, *emp, d)

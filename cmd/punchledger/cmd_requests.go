@@ -94,8 +94,7 @@ func runRebindRequest(e *env, args []string) error {
 	fs := e.flags()
 	emp := fs.String("employee", "", "employee `ID` (default: the acting employee)")
 	dev := fs.String("device", "", "the new device `ID`")
-	pubFile := fs.String("pubkey", "", "the new device's Ed25519 public key `file`")
-	gen := fs.String("gen-key", "", "create a key pair for the new device, private key to `file`")
+	key := addKeyFlags(fs, "the new device")
 	reason := fs.String("reason", "", "`code`: lost, broken, replaced, other")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
@@ -103,8 +102,8 @@ func runRebindRequest(e *env, args []string) error {
 	if err := requireAll("device", *dev, "reason", *reason); err != nil {
 		return err
 	}
-	if *pubFile != "" && *gen != "" {
-		return usagef("give --pubkey or --gen-key, not both")
+	if err := key.check(); err != nil {
+		return err
 	}
 	svc, a, employee, done, err := e.employeeSession(*emp)
 	if err != nil {
@@ -112,7 +111,7 @@ func runRebindRequest(e *env, args []string) error {
 	}
 	defer done()
 	d := attendance.Device{ID: *dev}
-	if d.PublicKey, err = e.deviceKey(svc, a, employee, *pubFile, *gen); err != nil {
+	if d.PublicKey, err = e.deviceKey(svc, a, employee, key); err != nil {
 		return err
 	}
 	r, err := svc.RequestRebind(e.ctx, a, employee, attendance.RebindRequest{Device: d, Reason: *reason})

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -257,20 +258,40 @@ func readPublicKey(file string) (ed25519.PublicKey, error) {
 	return nil, fmt.Errorf("%s: %d bytes is not an Ed25519 public key", file, len(k))
 }
 
-// deviceKey returns a device's public key: read from pubFile, or, with genFile, a new
-// key pair whose private key is written there once the actor is known to see the
+// keyFlags are a device command's --pubkey and --gen-key: where the device's public key
+// comes from.
+type keyFlags struct{ pubFile, genFile *string }
+
+// addKeyFlags registers --pubkey and --gen-key for the device the noun names.
+func addKeyFlags(fs *flag.FlagSet, noun string) keyFlags {
+	return keyFlags{
+		pubFile: fs.String("pubkey", "", noun+"'s Ed25519 public key `file` (hex or base64)"),
+		genFile: fs.String("gen-key", "", "create a key pair for "+noun+", write the private key to `file` and bind its public key"),
+	}
+}
+
+// check refuses both flags at once; call it before opening the ledger.
+func (k keyFlags) check() error {
+	if *k.pubFile != "" && *k.genFile != "" {
+		return usagef("give --pubkey or --gen-key, not both")
+	}
+	return nil
+}
+
+// deviceKey returns the device's public key: read from --pubkey, or, with --gen-key, a
+// new key pair whose private key is written there once the actor is known to see the
 // employee, so that a refused command leaves no key file behind. Neither: nil.
-func (e *env) deviceKey(svc *attendance.Service, a attendance.Actor, employee, pubFile, genFile string) (ed25519.PublicKey, error) {
+func (e *env) deviceKey(svc *attendance.Service, a attendance.Actor, employee string, k keyFlags) (ed25519.PublicKey, error) {
 	switch {
-	case pubFile != "":
-		return readPublicKey(pubFile)
-	case genFile == "":
+	case *k.pubFile != "":
+		return readPublicKey(*k.pubFile)
+	case *k.genFile == "":
 		return nil, nil
 	}
 	if _, err := svc.Employee(e.ctx, a, employee); err != nil {
 		return nil, explainErr(err)
 	}
-	return e.writeDeviceKey(genFile)
+	return e.writeDeviceKey(*k.genFile)
 }
 
 // writeDeviceKey creates a device key pair and writes the private key (hex seed) to file.
