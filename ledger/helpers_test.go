@@ -2,7 +2,6 @@ package ledger_test
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"sync"
 	"testing"
@@ -86,8 +85,6 @@ func punch(name string) ledger.Proposed {
 		Data:       []byte("payload " + name),
 	}
 }
-
-func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
 func mustf(t testing.TB, err error, format string, args ...any) {
 	t.Helper()

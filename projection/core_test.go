@@ -69,18 +69,6 @@ func incr(w projection.Writer, key string, n uint64) error {
 	return w.Set([]byte(key), binary.BigEndian.AppendUint64(nil, cur+n))
 }
 
-func count(t testing.TB, r projection.Reader, key string) uint64 {
-	t.Helper()
-	v, err := r.Get([]byte(key))
-	if errors.Is(err, projection.ErrNotFound) {
-		return 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return binary.BigEndian.Uint64(v)
-}
-
 var t0 = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 
 func genEvents(n int, seed uint64) []ledger.Event {

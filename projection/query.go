@@ -213,8 +213,7 @@ func Payroll(r Reader, who attendance.Actor, q Query) ([]PayrollRow, error) {
 	}
 	err = r.Scan(lo, hi, func(k, v []byte) error {
 		// k = p/<from>/<emp>
-		emp := string(k[len("p/2006-01-02/"):])
-		if !want[emp] {
+		if !want[string(k[len("p/2006-01-02/"):])] { // no allocation for the lookup
 			return nil
 		}
 		var row PayrollRow

@@ -112,7 +112,6 @@ type Writer struct {
 	w     *bufio.Writer
 	tree  merkle.Frontier
 	count uint64
-	buf   []byte
 	err   error
 }
 
