@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
-	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -57,9 +56,8 @@ func openBenchLedger(b *testing.B, dir string, noSync bool) *ledger.Ledger {
 
 func openBenchPebble(b *testing.B, dir string) *pebble.DB {
 	b.Helper()
-	o := (&ledger.Options{}).EnsureDefaults()
-	po := &pebble.Options{CacheSize: o.CacheSize, MemTableSize: o.MemTableSize, Logger: quietLogger{}}
-	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10) // as the ledger configures Pebble
+	// Exactly the options the ledger opens Pebble with (pebbleopts_test.go).
+	po := ledger.PebbleOptions(&ledger.Options{Logger: slog.New(slog.DiscardHandler)})
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		b.Fatal(err)

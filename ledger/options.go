@@ -111,6 +111,7 @@ func (o *Options) pebbleOptions() *pebble.Options {
 	// Bloom filters (10 bits per key, all levels) make point lookups of absent keys —
 	// new event IDs, Lookup misses — cheap: no index or data block read.
 	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
+	po.Experimental.SpanPolicyFunc = prefixSpans
 	el := pebble.MakeLoggingEventListener(pebbleLogger{o.Logger})
 	po.EventListener = &el
 	return po
@@ -147,3 +148,16 @@ type deleteCleaner struct {
 }
 
 type noRecycle struct{ pebble.ArchiveCleaner }
+
+// prefixSpans ends every flushed or compacted sstable at a key-prefix boundary, so that
+// each table holds keys of one prefix only. The ledger appends to several ranges at
+// once (events, ID index, stream runs, tree hashes), and the event and tree ranges grow
+// at their ends: a table spanning all of them would overlap the next flush's table and
+// every compaction would have to rewrite both; per-prefix tables of an append-only range
+// do not overlap, so Pebble moves them down the levels instead of rewriting them.
+func prefixSpans(start []byte) (pebble.SpanPolicy, []byte, error) {
+	if len(start) == 0 || start[0] == 0xff {
+		return pebble.SpanPolicy{}, nil, nil
+	}
+	return pebble.SpanPolicy{}, []byte{start[0] + 1}, nil
+}
