@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/punchledger/punchledger/ledger/internal/merkle"
 )
 
 // commitReq is one caller's AppendBatch (or an import) waiting for the committer.
@@ -44,8 +46,8 @@ type committer struct {
 	staged     []*Event // events staged in this group, in seq order (for duplicate results)
 	start      uint64   // last seq before this group
 	key        []byte   // scratch key (Batch.Set copies)
-	leaves     []Hash
-	buf        []byte
+	pipe       leafPipe // the group's stored envelopes and their leaf hashes
+	sink       uint64   // keeps idFilter.touch's loads
 	// Index entries of the group, written to the batch after all its events (see
 	// flushIndexes): idIdx holds fixed-size ID index entries, streamIdx stream index
 	// entries, each as key length (2 bytes), key, seq (8 bytes). runEnd is the last event
@@ -102,7 +104,6 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		clear(c.newStreams)
 		clear(c.staged)
 		c.staged = c.staged[:0]
-		c.leaves = c.leaves[:0]
 		c.idIdx = c.idIdx[:0]
 		c.streamIdx = c.streamIdx[:0]
 		c.runEnd = nil
@@ -115,6 +116,16 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 	}
 	g := groupState{seq: c.seq, hash: c.hash, nanos: nanos}
 	c.start = c.seq
+	events := 0
+	for _, cr := range group {
+		events += cr.events + len(cr.imports)
+	}
+	var st *merkle.Stager
+	if c.tree != nil {
+		st = c.tree.begin()
+	}
+	c.pipe.begin(events, st)
+	defer c.pipe.wait() // runs before the scratch is reset (deferred earlier)
 	var err error
 	for _, cr := range group {
 		if cr.imports != nil {
@@ -145,8 +156,11 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 			err = c.batch.Set(timeKey(g.nanos, g.seq), nil, nil)
 		}
 		staged := false
+		if err == nil {
+			err = c.pipe.finish()
+		}
 		if err == nil && c.tree != nil {
-			th, err = c.tree.stage(c.batch, c.leaves)
+			th, err = c.tree.finish(c.batch, st)
 			staged = err == nil
 		}
 		if err == nil {
@@ -250,6 +264,11 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 	found := 0
 	var existing []Event
 	for i := range p.events {
+		if !p.chosen[i] {
+			c.sink ^= c.filter.touch(p.events[i].ID)
+		}
+	}
+	for i := range p.events {
 		if p.chosen[i] {
 			continue
 		}
@@ -315,13 +334,11 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 // entry and extends or ends the stream run (written by flushIndexes), and advances the
 // group state. e.Seq and e.PrevHash must follow g.
 func (c *committer) put(g *groupState, e *Event) error {
-	c.buf = sealEvent(c.buf[:0], e)
+	stored := sealEvent(c.pipe.space(encodedLen(e)), e)
+	c.pipe.add(stored)
 	c.key = appendEventKey(c.key[:0], e.Seq)
-	if err := c.batch.Set(c.key, c.buf, nil); err != nil {
+	if err := c.batch.Set(c.key, stored, nil); err != nil {
 		return err
-	}
-	if c.tree != nil {
-		c.leaves = append(c.leaves, leafHasher(c.buf))
 	}
 	c.idIdx = appendIDKey(c.idIdx, e.ID)
 	c.idIdx = binary.BigEndian.AppendUint64(c.idIdx, e.Seq)

@@ -16,7 +16,7 @@
 // # Invariants
 //
 //  1. Keys. Every key starts with one prefix byte (keys.go): 'e' events by seq, 'i' the
-//     ID index, 's' the stream index, 'r' the recorded-time index, 't' the Merkle tree,
+//     ID index, 's' the stream index, 'r' the recorded-time index, 'h' the Merkle tree,
 //     'x' secrets, 'm' metadata. Integers in keys are big-endian, so Pebble's order is
 //     numeric order. Prefixes are persisted and never reused.
 //  2. The envelope. An event is stored under 'e'+seq as its canonical bytes followed by

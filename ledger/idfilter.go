@@ -79,6 +79,21 @@ func (f *idFilter) add(id ID) {
 	s.n++
 }
 
+// touch reads the blocks mayContain(id) would read and returns a value derived from
+// them, which the caller must keep (so the loads are not dropped). Touching a request's
+// IDs in one loop before looking them up lets the CPU overlap the cache misses, which
+// are independent across IDs; looked up one by one, each ID waits for its own misses,
+// one per segment.
+func (f *idFilter) touch(id ID) uint64 {
+	h, _ := f.hash(id)
+	var x uint64
+	for si := range f.segs {
+		s := &f.segs[si]
+		x ^= s.blocks[h&s.mask][0]
+	}
+	return x
+}
+
 // mayContain reports false only if id was never added.
 func (f *idFilter) mayContain(id ID) bool {
 	h, hb := f.hash(id)

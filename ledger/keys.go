@@ -11,8 +11,10 @@ import "encoding/binary"
 //	's' stream 0x00 version(8)      → seq(8)  (the stream index: one key per run, see below;
 //	                                           the stream's last key is its head)
 //	'r' recordedAt(8) lastSeq(8)    → empty   (one key per commit group: the recorded-time index)
-//	't' leaf(8)                     → tlog stored hashes of that leaf, concatenated
+//	'h' leaf(8)                     → tlog stored hashes of a commit group's leaves, from
+//	                                           that leaf on, concatenated: one span per group
 //	                                           (the Merkle tree: tree.go, ledger/internal/merkle)
+//	't' leaf(8)                     → format 2 only: the same, one key per leaf (retired)
 //	'x' subject                     → secret value (side data, not part of the log)
 //	'm' name                        → metadata (format version)
 //
@@ -31,7 +33,8 @@ const (
 	prefixID     byte = 'i'
 	prefixStream byte = 's'
 	prefixTime   byte = 'r'
-	prefixTree   byte = 't'
+	prefixTree   byte = 'h'
+	prefixTree2  byte = 't' // format 2's per-leaf tree records; migrated to prefixTree
 	prefixSecret byte = 'x'
 	prefixMeta   byte = 'm'
 )
@@ -42,7 +45,10 @@ var metaFormat = []byte{prefixMeta, 'f', 'o', 'r', 'm', 'a', 't'}
 // formatVersion is the current on-disk format. Bumped only with a migration.
 // Format 2: the ID index value is the seq alone and the stream index has one key per
 // run (format 1 also held a content digest, and had one stream key per event).
-const formatVersion = 2
+// Format 3: the tree's stored hashes are one span per commit group under 'h' instead of
+// one key per leaf under 't' (a batch of 1,000 events writes one tree key, not 1,000);
+// Open migrates format 2 (migrate.go).
+const formatVersion = 3
 
 // idValueLen is the length of an ID index value: the event's seq.
 const idValueLen = 8

@@ -145,6 +145,12 @@ func (l *Ledger) recover() error {
 			f = binary.BigEndian.Uint32(v)
 		}
 		closer.Close()
+		if f == 2 {
+			if err := l.migrateFormat2(); err != nil {
+				return fmt.Errorf("ledger: migrate format 2: %w", err)
+			}
+			f = formatVersion
+		}
 		if f != formatVersion {
 			return fmt.Errorf("%w: on-disk format %d, this build reads %d", ErrCorrupt, f, formatVersion)
 		}

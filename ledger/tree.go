@@ -17,8 +17,8 @@ import (
 
 // The Merkle tree (RFC 6962, hashed and proved by golang.org/x/mod/sumdb/tlog) has one
 // leaf per event: leaf Seq-1 is SHA-256(0x00 || the event's stored bytes). Its stored
-// hashes live under prefixTree, one key per event (see ledger/internal/merkle), written
-// in the same batch as the events.
+// hashes live under prefixTree, one span per commit group (see ledger/internal/merkle),
+// written in the same batch as the events.
 
 var (
 	// ErrInvalidProof reports an inclusion or consistency proof that does not verify.
@@ -40,13 +40,12 @@ func leafHash(stored []byte) Hash { return Hash(merkle.LeafHash(stored)) }
 // the stored bytes are EncodeEvent(e).
 func (e *Event) LeafHash() Hash { return leafHash(EncodeEvent(e)) }
 
-// treeState is the committer's handle on the tree: stage writes each group's stored
-// hashes into the group's batch, committed/abort settle it once the batch has (not)
-// committed. Head and proofs may be read from any goroutine.
+// treeState is the committer's handle on the tree: begin and finish stage each group's
+// stored hashes into the group's batch, committed/abort settle it once the batch has
+// (not) committed. Head and proofs may be read from any goroutine.
 type treeState struct {
-	db     *pebble.DB
-	t      *merkle.Tree
-	leaves []merkle.Hash // staging buffer, committer goroutine only
+	db *pebble.DB
+	t  *merkle.Tree
 }
 
 // newTreeState loads the tree over the first size events. Stored hashes that are
@@ -62,14 +61,13 @@ func newTreeState(db *pebble.DB, size uint64) (*treeState, error) {
 	return &treeState{db: db, t: t}, nil
 }
 
-// stage appends the leaves of one commit group (events head+1.. in order), writing
-// their stored hashes into b, and returns the tree head b will give once committed.
-func (s *treeState) stage(b *pebble.Batch, leaves []Hash) (TreeHead, error) {
-	s.leaves = s.leaves[:0]
-	for _, l := range leaves {
-		s.leaves = append(s.leaves, merkle.Hash(l))
-	}
-	h, err := s.t.Stage(b, s.leaves)
+// begin starts staging a commit group's leaves (see leafPipe).
+func (s *treeState) begin() *merkle.Stager { return s.t.NewStager() }
+
+// finish writes the group's stored hashes, staged with st, into b and returns the tree
+// head b will give once committed.
+func (s *treeState) finish(b *pebble.Batch, st *merkle.Stager) (TreeHead, error) {
+	h, err := st.Finish(b)
 	if err != nil {
 		return TreeHead{}, fmt.Errorf("ledger: stage tree: %w", err)
 	}

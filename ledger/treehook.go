@@ -1,10 +1,15 @@
 package ledger
 
-import "github.com/cockroachdb/pebble/v2"
+import (
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/punchledger/punchledger/ledger/internal/merkle"
+)
 
 // treeHook is what the committer needs from the Merkle tree: tree.go's *treeState.
 type treeHook interface {
-	stage(b *pebble.Batch, leaves []Hash) (TreeHead, error)
+	begin() *merkle.Stager
+	finish(b *pebble.Batch, st *merkle.Stager) (TreeHead, error)
 	committed(TreeHead)
 	abort()
 }

@@ -66,8 +66,11 @@ func (l *Ledger) Verify(ctx context.Context) error {
 		nanos  int64 = math.MinInt64
 		e      Event
 		record []byte
-		err    error
-		sums   = newIndexSums()
+		// span is what is left of the current span of stored tree hashes (a copy in
+		// spanBuf): the stored hashes of the next leaves, in order.
+		span, spanBuf []byte
+		err           error
+		sums          = newIndexSums()
 	)
 	for seq := uint64(1); seq <= head; seq++ {
 		if (seq-1)%scanChunk == 0 {
@@ -79,6 +82,8 @@ func (l *Ledger) Verify(ctx context.Context) error {
 			if evIt, err = l.db.NewIter(&pebble.IterOptions{LowerBound: eventKey(seq), UpperBound: eventKey(end)}); err != nil {
 				return fmt.Errorf("ledger: verify: %w", err)
 			}
+			// Spans starting at this chunk's leaves; the span the chunk starts in (if the
+			// previous chunk ended inside it) is already in span.
 			if treeIt, err = l.db.NewIter(&pebble.IterOptions{LowerBound: merkle.Key(treePrefix, int64(seq-1)), UpperBound: merkle.Key(treePrefix, int64(end-1))}); err != nil {
 				evIt.Close()
 				evIt = nil
@@ -125,21 +130,31 @@ func (l *Ledger) Verify(ctx context.Context) error {
 			return bad("tree: %v", err)
 		}
 		record = merkle.AppendRecord(record[:0], hashes)
-		if !treeIt.Valid() || !isTreeKey(treeIt.Key(), seq-1) {
-			if err := treeIt.Error(); err != nil {
+		if len(span) == 0 {
+			// The previous span is used up: the next must start at this leaf.
+			if !treeIt.Valid() || !isTreeKey(treeIt.Key(), seq-1) {
+				if err := treeIt.Error(); err != nil {
+					return fmt.Errorf("ledger: verify tree at seq %d: %w", seq, err)
+				}
+				return bad("tree hashes missing")
+			}
+			tv, err := treeIt.ValueAndErr()
+			if err != nil {
 				return fmt.Errorf("ledger: verify tree at seq %d: %w", seq, err)
 			}
-			return bad("tree hashes missing")
+			// A copy: the span may outlive this chunk's iterator.
+			spanBuf = append(spanBuf[:0], tv...)
+			span = spanBuf
+			treeIt.Next()
 		}
-		tv, err := treeIt.ValueAndErr()
-		if err != nil {
-			return fmt.Errorf("ledger: verify tree at seq %d: %w", seq, err)
-		}
-		if !bytes.Equal(tv, record) {
+		if len(span) < len(record) || !bytes.Equal(span[:len(record)], record) {
 			return bad("stored tree hashes differ from the event's")
 		}
+		span = span[len(record):]
 		evIt.Next()
-		treeIt.Next()
+	}
+	if len(span) != 0 {
+		return &CorruptError{Seq: head, Reason: fmt.Sprintf("tree span holds %d bytes of hashes beyond the last event", len(span))}
 	}
 	if th.Size == head {
 		if got := Hash(f.Root()); got != th.Root {
@@ -153,7 +168,7 @@ func (l *Ledger) Verify(ctx context.Context) error {
 // scanChunk is how many events Verify and Export read with one pair of iterators.
 const scanChunk = 4096
 
-// isTreeKey reports whether k is the tree key of leaf n.
+// isTreeKey reports whether k is the key of the tree span starting at leaf n.
 func isTreeKey(k []byte, n uint64) bool {
 	return len(k) == 9 && k[0] == prefixTree && binary.BigEndian.Uint64(k[1:]) == n
 }

@@ -10,8 +10,13 @@
 //  1. Record n (0-based) of the log has leaf hash tlog.RecordHash(record bytes).
 //  2. Appending record n stores tlog.StoredHashes for n: the leaf hash followed by the
 //     hash of every perfect subtree that n completes (1 + trailing ones of n hashes,
-//     just under 2 per record on average). They are kept as one value under
-//     Key(prefix, n): prefix + 8-byte big-endian n, value = the hashes concatenated.
+//     just under 2 per record on average). Those of consecutive records appended
+//     together (a commit group, up to MaxSpanRecords of them) are kept as one value, a
+//     span, under Key(prefix, first record): prefix + 8-byte big-endian n, value = the
+//     hashes of records n, n+1, … concatenated in tlog's stored-hash order. One key per
+//     group rather than per record: a store pays per key written, flushed and compacted.
+//     Stored hash index i of record n sits at offset i - tlog.StoredHashIndex(0, first)
+//     of the span that starts at the last first ≤ n, found with one SeekLT.
 //  3. A Frontier holds the roots of the perfect subtrees that make up a tree of size
 //     n (one per set bit of n). These are exactly the hashes tlog needs to append the
 //     next record and to compute the root, so appends and tree heads never read the
@@ -26,7 +31,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math/bits"
 	"sync"
 
@@ -64,7 +68,11 @@ func EmptyRoot() Hash {
 	return h
 }
 
-// Key returns the key under which record n's stored hashes live.
+// MaxSpanRecords is the most records one span holds; a larger group is stored as
+// several spans. It bounds a span's value at about 130 KiB.
+const MaxSpanRecords = 1024
+
+// Key returns the key of the span that starts with record n.
 func Key(prefix []byte, n int64) []byte {
 	k := make([]byte, len(prefix)+8)
 	copy(k, prefix)
@@ -81,9 +89,14 @@ func AppendRecord(dst []byte, hashes []Hash) []byte {
 	return dst
 }
 
-// RecordLen is the length in bytes of record n's stored value.
+// RecordLen is the length in bytes of record n's stored hashes.
 func RecordLen(n int64) int {
 	return HashSize * (1 + bits.TrailingZeros64(^uint64(n)))
+}
+
+// SpanLen is the length in bytes of the span holding records [first, end).
+func SpanLen(first, end int64) int {
+	return HashSize * int(tlog.StoredHashIndex(0, end)-tlog.StoredHashIndex(0, first))
 }
 
 // Frontier is the set of perfect-subtree roots of a tree of some size: all a caller
@@ -189,9 +202,9 @@ func LoadFrontier(r tlog.HashReader, n int64) (Frontier, error) {
 	return f, nil
 }
 
-// Reader is the part of a Pebble reader (DB, snapshot, batch) the tree reads.
+// Reader is the part of a Pebble reader (DB, snapshot, indexed batch) the tree reads.
 type Reader interface {
-	Get(key []byte) ([]byte, io.Closer, error)
+	NewIter(o *pebble.IterOptions) (*pebble.Iterator, error)
 }
 
 // Writer is the part of a Pebble batch the tree writes.
@@ -199,12 +212,61 @@ type Writer interface {
 	Set(key, value []byte, opts *pebble.WriteOptions) error
 }
 
-// StoreReader returns a tlog.HashReader over the records stored under prefix in r.
-// Missing or malformed records are reported as ErrCorrupt.
+// spanCursor finds spans under a prefix with one iterator.
+type spanCursor struct {
+	prefix []byte
+	it     *pebble.Iterator
+	key    []byte
+}
+
+func newSpanCursor(r Reader, prefix []byte) (*spanCursor, error) {
+	// Span keys are prefix + 8 bytes: prefix + 9 × 0xff is past every one of them.
+	upper := append(prefix[:len(prefix):len(prefix)], 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: upper})
+	if err != nil {
+		return nil, fmt.Errorf("merkle: read spans: %w", err)
+	}
+	return &spanCursor{prefix: prefix, it: it, key: Key(prefix, 0)}, nil
+}
+
+func (c *spanCursor) close() { c.it.Close() }
+
+// spanOf returns the first record and the value of the span holding record n. The
+// value is valid until the next call. A span whose key or length is malformed, or
+// which ends before n, is ErrCorrupt.
+func (c *spanCursor) spanOf(n int64) (int64, []byte, error) {
+	binary.BigEndian.PutUint64(c.key[len(c.prefix):], uint64(n)+1)
+	if n == 1<<63-1 || !c.it.SeekLT(c.key) {
+		if err := c.it.Error(); err != nil {
+			return 0, nil, fmt.Errorf("merkle: read record %d: %w", n, err)
+		}
+		return 0, nil, fmt.Errorf("%w: record %d has no stored hashes", ErrCorrupt, n)
+	}
+	k := c.it.Key()
+	if len(k) != len(c.prefix)+8 {
+		return 0, nil, fmt.Errorf("%w: malformed span key %x", ErrCorrupt, k)
+	}
+	first := int64(binary.BigEndian.Uint64(k[len(c.prefix):]))
+	v, err := c.it.ValueAndErr()
+	if err != nil {
+		return 0, nil, fmt.Errorf("merkle: read span %d: %w", first, err)
+	}
+	if first < 0 || len(v)%HashSize != 0 || len(v) < SpanLen(first, n+1) {
+		return 0, nil, fmt.Errorf("%w: record %d has no stored hashes (span %d holds %d bytes)", ErrCorrupt, n, first, len(v))
+	}
+	return first, v, nil
+}
+
+// StoreReader returns a tlog.HashReader over the spans stored under prefix in r.
+// Missing or malformed spans are reported as ErrCorrupt.
 func StoreReader(r Reader, prefix []byte) tlog.HashReader {
 	return tlog.HashReaderFunc(func(indexes []int64) ([]Hash, error) {
 		out := make([]Hash, len(indexes))
-		key := Key(prefix, 0)
+		c, err := newSpanCursor(r, prefix)
+		if err != nil {
+			return nil, err
+		}
+		defer c.close()
 		for i, idx := range indexes {
 			if idx < 0 {
 				return nil, fmt.Errorf("%w: stored hash index %d", ErrRange, idx)
@@ -212,20 +274,12 @@ func StoreReader(r Reader, prefix []byte) tlog.HashReader {
 			level, k := tlog.SplitStoredHashIndex(idx)
 			// The hash (level, k) was stored with the last record of its subtree.
 			n := (k+1)<<uint(level) - 1
-			binary.BigEndian.PutUint64(key[len(prefix):], uint64(n))
-			v, c, err := r.Get(key)
-			if errors.Is(err, pebble.ErrNotFound) {
-				return nil, fmt.Errorf("%w: record %d has no stored hashes", ErrCorrupt, n)
-			}
+			first, v, err := c.spanOf(n)
 			if err != nil {
-				return nil, fmt.Errorf("merkle: read record %d: %w", n, err)
+				return nil, err
 			}
-			if len(v) != RecordLen(n) {
-				c.Close()
-				return nil, fmt.Errorf("%w: record %d has %d bytes of hashes, want %d", ErrCorrupt, n, len(v), RecordLen(n))
-			}
-			copy(out[i][:], v[level*HashSize:])
-			c.Close()
+			off := int(idx-tlog.StoredHashIndex(0, first)) * HashSize
+			copy(out[i][:], v[off:])
 		}
 		return out, nil
 	})
@@ -241,15 +295,15 @@ type Tree struct {
 	staged  []Frontier // trees after each staged, not yet committed group, in order
 	head    Head       // durable's head, cached
 
-	// Stage's scratch (the appending goroutine only): the record's key and value (Set
-	// copies both) and its hashes.
-	stageKey    []byte
-	stageBuf    []byte
-	stageHashes []Hash
+	// Staging scratch (the appending goroutine only): the span key (Set copies it) and
+	// the stager, whose buffers are reused from group to group.
+	stageKey []byte
+	stager   Stager
 }
 
 // Load opens the tree of size n stored under prefix in r. It reads the O(log n)
-// frontier hashes and checks that record n-1 exists and record n does not.
+// frontier hashes and checks that the stored spans end exactly at record n: the span
+// holding record n-1 ends with it, and no span starts at or after n.
 func Load(r Reader, prefix []byte, n int64) (*Tree, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("%w: tree size %d", ErrRange, n)
@@ -259,18 +313,25 @@ func Load(r Reader, prefix []byte, n int64) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	c, err := newSpanCursor(r, p)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
 	if n > 0 {
-		if _, err := StoreReader(r, p).ReadHashes([]int64{tlog.StoredHashIndex(0, n-1)}); err != nil {
+		first, v, err := c.spanOf(n - 1)
+		if err != nil {
 			return nil, err
 		}
+		if len(v) != SpanLen(first, n) {
+			return nil, fmt.Errorf("%w: span %d holds hashes beyond tree size %d", ErrCorrupt, first, n)
+		}
 	}
-	switch v, c, err := r.Get(Key(p, n)); {
-	case err == nil:
-		c.Close()
-		_ = v
-		return nil, fmt.Errorf("%w: record %d stored beyond tree size %d", ErrCorrupt, n, n)
-	case !errors.Is(err, pebble.ErrNotFound):
-		return nil, fmt.Errorf("merkle: read record %d: %w", n, err)
+	if c.it.SeekGE(Key(p, n)) {
+		return nil, fmt.Errorf("%w: span %x stored beyond tree size %d", ErrCorrupt, c.it.Key(), n)
+	}
+	if err := c.it.Error(); err != nil {
+		return nil, fmt.Errorf("merkle: read spans: %w", err)
 	}
 	return &Tree{prefix: p, durable: f, head: f.Head()}, nil
 }
@@ -286,39 +347,75 @@ func (t *Tree) Head() Head {
 func (t *Tree) Prefix() []byte { return t.prefix }
 
 // Stage appends leaves after the last staged (or committed) group, writes their
-// stored hashes into w and returns the head the tree will have once w commits.
-// On error nothing is staged, though w may hold some of the records.
+// stored hashes into w as one span (several past MaxSpanRecords) and returns the head
+// the tree will have once w commits. On error nothing is staged, though w may hold
+// some of the spans. It is NewStager, Append and Finish in one call.
 func (t *Tree) Stage(w Writer, leaves []Hash) (Head, error) {
+	s := t.NewStager()
+	if err := s.Append(leaves); err != nil {
+		return Head{}, err
+	}
+	return s.Finish(w)
+}
+
+// Stager builds one group's spans a few leaves at a time, so that a caller can hash
+// and append a group's first leaves while it is still producing the last. Its calls
+// must not overlap (one goroutine at a time, or handed over with synchronization).
+type Stager struct {
+	t     *Tree
+	f     Frontier
+	first int64  // the group's first record
+	buf   []byte // the group's stored hashes, in order
+	hs    []Hash
+}
+
+// NewStager starts a group after the last staged (or committed) one. Only one group
+// may be staging at a time: Finish it before the next NewStager.
+func (t *Tree) NewStager() *Stager {
 	t.mu.Lock()
 	f := t.durable
 	if len(t.staged) > 0 {
 		f = t.staged[len(t.staged)-1]
 	}
 	t.mu.Unlock()
+	s := &t.stager
+	*s = Stager{t: t, f: f, first: f.size, buf: s.buf[:0], hs: s.hs[:0]}
+	return s
+}
 
-	// Set copies key and value into the batch, so both buffers are reused.
-	t.stageBuf = t.stageBuf[:0]
+// Append adds leaves to the group.
+func (s *Stager) Append(leaves []Hash) error {
+	for i := range leaves {
+		var err error
+		if s.hs, err = s.f.AppendTo(s.hs[:0], leaves[i]); err != nil {
+			return err
+		}
+		s.buf = AppendRecord(s.buf, s.hs)
+	}
+	return nil
+}
+
+// Finish writes the group's spans into w and returns the head the tree will have once
+// w commits.
+func (s *Stager) Finish(w Writer) (Head, error) {
+	t := s.t
 	t.stageKey = append(t.stageKey[:0], t.prefix...)
 	t.stageKey = binary.BigEndian.AppendUint64(t.stageKey, 0)
-	buf, key := t.stageBuf, t.stageKey
-	var hashes []Hash
-	for i := range leaves {
-		n := f.size
-		var err error
-		hashes, err = f.AppendTo(t.stageHashes[:0], leaves[i])
-		if err != nil {
-			return Head{}, err
+	key, buf := t.stageKey, s.buf
+	for first := s.first; first < s.f.size; {
+		end := min(first+MaxSpanRecords, s.f.size)
+		n := SpanLen(first, end)
+		binary.BigEndian.PutUint64(key[len(t.prefix):], uint64(first))
+		// Set copies key and value into the batch.
+		if err := w.Set(key, buf[:n], nil); err != nil {
+			return Head{}, fmt.Errorf("merkle: stage span %d: %w", first, err)
 		}
-		buf = AppendRecord(buf[:0], hashes)
-		binary.BigEndian.PutUint64(key[len(t.prefix):], uint64(n))
-		if err := w.Set(key, buf, nil); err != nil {
-			return Head{}, fmt.Errorf("merkle: stage record %d: %w", n, err)
-		}
+		buf = buf[n:]
+		first = end
 	}
-	t.stageBuf, t.stageHashes = buf, hashes
-	h := f.Head()
+	h := s.f.Head()
 	t.mu.Lock()
-	t.staged = append(t.staged, f)
+	t.staged = append(t.staged, s.f)
 	t.mu.Unlock()
 	return h, nil
 }

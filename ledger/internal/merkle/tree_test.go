@@ -1,10 +1,13 @@
 package merkle_test
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -54,9 +57,11 @@ func naiveRoot(leaves []merkle.Hash) merkle.Hash {
 
 // appendGroups stages leaves [from, to) in random-sized groups, committing each
 // group's batch.
-func appendGroups(t testing.TB, db *pebble.DB, tr *merkle.Tree, rng *rand.Rand, from, to int) {
+// It returns the first record of each group.
+func appendGroups(t testing.TB, db *pebble.DB, tr *merkle.Tree, rng *rand.Rand, from, to int) (firsts []int64) {
 	t.Helper()
 	for i := from; i < to; {
+		firsts = append(firsts, int64(i))
 		g := 1 + rng.IntN(9)
 		if i+g > to {
 			g = to - i
@@ -65,19 +70,27 @@ func appendGroups(t testing.TB, db *pebble.DB, tr *merkle.Tree, rng *rand.Rand, 
 		for j := range ls {
 			ls[j] = leaf(i + j)
 		}
-		b := db.NewBatch()
-		head, err := tr.Stage(b, ls)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Commit(pebble.NoSync); err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.Commit(head.Size); err != nil {
-			t.Fatal(err)
-		}
+		stageCommit(t, db, tr, ls)
 		i += g
 	}
+	return firsts
+}
+
+// stageCommit stages leaves as one group and commits its batch.
+func stageCommit(t testing.TB, db *pebble.DB, tr *merkle.Tree, leaves []merkle.Hash) merkle.Head {
+	t.Helper()
+	b := db.NewBatch()
+	head, err := tr.Stage(b, leaves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(pebble.NoSync); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Commit(head.Size); err != nil {
+		t.Fatal(err)
+	}
+	return head
 }
 
 func TestTreeMatchesNaive(t *testing.T) {
@@ -126,29 +139,80 @@ func TestTreeMatchesNaive(t *testing.T) {
 	}
 }
 
-func TestStoredHashesPerRecord(t *testing.T) {
+// TestStoredHashesPerSpan: each group's stored hashes are one span under the key of
+// its first record (a group past MaxSpanRecords is several spans), holding exactly
+// tlog's stored hashes of its records, in tlog's order.
+func TestStoredHashesPerSpan(t *testing.T) {
 	db := openDB(t)
 	tr, err := merkle.Load(db, prefix, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 1 << 10
-	appendGroups(t, db, tr, rand.New(rand.NewPCG(3, 4)), 0, n)
+	firsts := appendGroups(t, db, tr, rand.New(rand.NewPCG(3, 4)), 0, n)
+	// One group of 2.5 spans.
+	big := make([]merkle.Hash, merkle.MaxSpanRecords*5/2)
+	for i := range big {
+		big[i] = leaf(n + i)
+	}
+	head := stageCommit(t, db, tr, big)
+	for i := int64(0); i < int64(len(big)); i += merkle.MaxSpanRecords {
+		firsts = append(firsts, n+i)
+	}
+	total := head.Size
+
+	// Every stored hash, in tlog's order, recomputed from the leaves.
+	var f merkle.Frontier
+	var stored []byte
+	for i := range total {
+		l := leaf(int(i))
+		if i >= n {
+			l = big[i-n]
+		}
+		hs, err := f.Append(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = merkle.AppendRecord(stored, hs)
+	}
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: []byte{prefix[0] + 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer it.Close()
-	keys, bytes := 0, 0
+	var got []int64
+	var all []byte
 	for it.First(); it.Valid(); it.Next() {
-		keys++
-		bytes += len(it.Value())
+		first := int64(binary.BigEndian.Uint64(it.Key()[len(prefix):]))
+		got = append(got, first)
+		if want := merkle.Key(prefix, first); !bytes.Equal(it.Key(), want) {
+			t.Fatalf("span key %x, want %x", it.Key(), want)
+		}
+		all = append(all, it.Value()...)
 	}
-	if keys != n {
-		t.Fatalf("%d keys for %d records, want one per record", keys, n)
+	if !slices.Equal(got, firsts) {
+		t.Fatalf("spans start at %v, want the groups' first records %v", got, firsts)
 	}
-	if got, want := int64(bytes/merkle.HashSize), tlog.StoredHashCount(n); got != want {
+	if !bytes.Equal(all, stored) {
+		t.Fatalf("spans hold %d bytes of hashes that differ from tlog's %d", len(all), len(stored))
+	}
+	if got, want := int64(len(all)/merkle.HashSize), tlog.StoredHashCount(total); got != want {
 		t.Fatalf("%d hashes stored, want tlog's %d", got, want)
+	}
+	// And every stored hash reads back through the store reader.
+	r := merkle.StoreReader(db, prefix)
+	idx := make([]int64, len(all)/merkle.HashSize)
+	for i := range idx {
+		idx[i] = int64(i)
+	}
+	hs, err := r.ReadHashes(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hs {
+		if !bytes.Equal(h[:], all[i*merkle.HashSize:(i+1)*merkle.HashSize]) {
+			t.Fatalf("stored hash %d reads back as %v", i, h)
+		}
 	}
 }
 
