@@ -57,8 +57,8 @@ func openBenchLedger(b *testing.B, dir string, noSync bool) *ledger.Ledger {
 
 func openBenchPebble(b *testing.B, dir string) *pebble.DB {
 	b.Helper()
-	// Exactly the options the ledger opens Pebble with (pebbleopts_test.go).
-	po := ledger.PebbleOptions(&ledger.Options{Logger: slog.New(slog.DiscardHandler)})
+	// Exactly the options the ledger opens Pebble with.
+	po := (&ledger.Options{Logger: slog.New(slog.DiscardHandler)}).PebbleOptions()
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		b.Fatal(err)

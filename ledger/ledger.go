@@ -106,7 +106,7 @@ func Open(dir string, opts *Options) (*Ledger, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	db, err := pebble.Open(dir, o.pebbleOptions())
+	db, err := pebble.Open(dir, o.PebbleOptions())
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", dir, err)
 	}

@@ -97,8 +97,17 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// pebbleOptions translates o into Pebble's options.
-func (o *Options) pebbleOptions() *pebble.Options {
+// PebbleOptions returns the options Open gives Pebble for o (after EnsureDefaults):
+// for tools that open a ledger directory with Pebble directly, and for benchmarks whose
+// raw-Pebble twin must run on the very same configuration (sstable split policy,
+// filters, cleaner, memtable and cache sizes) so that a ratio measures the ledger's
+// work, not a difference in tuning. Each call returns a new value; o is not changed.
+func (o *Options) PebbleOptions() *pebble.Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	o = c.EnsureDefaults()
 	po := &pebble.Options{
 		FS:           o.FS,
 		CacheSize:    o.CacheSize,

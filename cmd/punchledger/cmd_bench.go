@@ -215,9 +215,12 @@ func (b *bencher) row(phase string, n int, lib, raw time.Duration, heap float64,
 	b.rep.Rows = append(b.rep.Rows, r)
 }
 
+// openRaw opens the raw twin's store with exactly the options the ledger gives Pebble,
+// so that a ratio measures the library's work, not a difference in tuning.
 func openRaw(dir string) (*pebble.DB, error) {
-	return pebble.Open(dir, &pebble.Options{Logger: quietPebble{}, CacheSize: ledger.DefaultCacheSize,
-		MemTableSize: ledger.DefaultMemTableSize})
+	po := (&ledger.Options{}).PebbleOptions()
+	po.Logger = quietPebble{}
+	return pebble.Open(dir, po)
 }
 
 // quietPebble drops Pebble's log lines (the ledger does the same by default).

@@ -8,15 +8,7 @@ import (
 	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/cockroachdb/pebble/v2"
 )
-
-// PebbleOptions exposes to the benchmarks the options the ledger opens Pebble with, so
-// that each raw-Pebble twin runs on the very same configuration (sstable split policy,
-// filters, cleaner, memtable and cache sizes) and the ratio measures the ledger's work,
-// not a difference in tuning.
-func PebbleOptions(o *Options) *pebble.Options { return o.EnsureDefaults().pebbleOptions() }
 
 // TestSSTablesHoldOnePrefix: with the span policy, every flushed or compacted table
 // holds keys of one prefix, so appending never makes a table overlap the next flush's,
