@@ -36,10 +36,16 @@ func benchSize(b *testing.B) (employees, days int) {
 	return employees, days
 }
 
+// benchBatch is PUNCHLEDGER_BENCH_BATCH, the rebuild's Options.BatchEvents (0: default).
+func benchBatch() int {
+	n, _ := strconv.Atoi(os.Getenv("PUNCHLEDGER_BENCH_BATCH"))
+	return n
+}
+
 type benchLog struct {
 	dir    string
 	events int
-	keep   bool // given by PUNCHLEDGER_BENCH_LEDGER: not ours to remove
+	keep   bool // given by PUNCHLEDGER_BENCH_LEDGER, or PUNCHLEDGER_BENCH_KEEP set: not removed
 }
 
 var (
@@ -78,7 +84,12 @@ func benchLedger(b *testing.B, employees, days int) *benchLog {
 	n := generate(b, w, monthSpec{Employees: employees, From: from, To: from.AddDays(days - 1), Punches: 4, Seed: 3, Bucket: 5 * time.Minute}, "testdata/policy.json")
 	w.close()
 	b.Logf("generated %d events for %d employees × %d days in %v (%s)", n, employees, days, time.Since(start), dir)
-	bl := &benchLog{dir: dir, events: n}
+	// PUNCHLEDGER_BENCH_KEEP=1 keeps the generated log for reuse with
+	// PUNCHLEDGER_BENCH_LEDGER (e.g. to profile the rebuild without the generation).
+	bl := &benchLog{dir: dir, events: n, keep: os.Getenv("PUNCHLEDGER_BENCH_KEEP") != ""}
+	if bl.keep {
+		b.Logf("kept for PUNCHLEDGER_BENCH_LEDGER=%s", dir)
+	}
 	benchLogs[key] = bl
 	return bl
 }
@@ -167,7 +178,7 @@ func BenchmarkRebuild(b *testing.B) {
 		defer l.Close()
 		measure(b, func(b *testing.B) {
 			dir := b.TempDir()
-			s, err := projection.Open(dir, l, &projection.Options{NoSync: true})
+			s, err := projection.Open(dir, l, &projection.Options{NoSync: true, BatchEvents: benchBatch()})
 			if err != nil {
 				b.Fatal(err)
 			}

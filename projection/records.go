@@ -1,7 +1,6 @@
 package projection
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -161,25 +160,35 @@ type dayState struct {
 	Adj       Figures
 }
 
-func encode(v any) ([]byte, error) { return msgpack.Marshal(v) }
+// encode encodes a record: with its wire codec (every record the projection writes has
+// one), else with msgpack.
+func encode(v any) ([]byte, error) {
+	if w, ok := v.(wireRecord); ok {
+		return w.appendWire(nil), nil
+	}
+	return msgpack.Marshal(v)
+}
 
 // scratch encodes into a reused buffer: for values handed straight to Writer.Set,
 // which copies them.
 type scratch struct {
-	buf bytes.Buffer
-	enc *msgpack.Encoder
+	buf []byte
 }
 
 func (s *scratch) encode(v any) ([]byte, error) {
-	s.buf.Reset()
-	if s.enc == nil {
-		s.enc = msgpack.NewEncoder(&s.buf)
+	if w, ok := v.(wireRecord); ok {
+		s.buf = w.appendWire(s.buf[:0])
+		return s.buf, nil
 	}
-	err := s.enc.Encode(v)
-	return s.buf.Bytes(), err
+	return msgpack.Marshal(v)
 }
 
-func decode(b []byte, v any) error { return msgpack.Unmarshal(b, v) }
+func decode(b []byte, v any) error {
+	if w, ok := v.(wireRecord); ok {
+		return unmarshalWire(b, w)
+	}
+	return msgpack.Unmarshal(b, v)
+}
 
 func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
 

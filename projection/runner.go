@@ -146,7 +146,9 @@ func (r *run) reset(b *pebble.Batch, e *entry) error {
 	return b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil)
 }
 
-func (s *Store) commit(b *pebble.Batch) error {
+func (s *Store) commit(b *pebble.Batch) error { return s.commitWith(b, s.wo) }
+
+func (s *Store) commitWith(b *pebble.Batch, wo *pebble.WriteOptions) error {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
@@ -154,7 +156,7 @@ func (s *Store) commit(b *pebble.Batch) error {
 		b.Close()
 		return ErrClosed
 	}
-	err := b.Commit(s.wo)
+	err := b.Commit(wo)
 	b.Close()
 	if err != nil {
 		return fmt.Errorf("projection: commit: %w", err)
@@ -173,7 +175,11 @@ func (r *run) minSeq() uint64 {
 
 type scanFunc func(ctx context.Context, from, to uint64, fn func(*ledger.Event) error) error
 
-// catchUp applies events (min checkpoint, to] read with scan, committing every BatchEvents.
+// catchUp applies events (min checkpoint, to] read with scan, committing whenever a
+// batch is full. Those intermediate commits are not synced: a machine crash may lose the
+// last of them, which leaves an earlier checkpoint with its state (the WAL replays a
+// prefix of commits) and costs only a replay; the last commit is written with the
+// store's write options.
 func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	from := r.minSeq() + 1
 	if from > to {
@@ -183,8 +189,8 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 		if err := r.apply(ev); err != nil {
 			return err
 		}
-		if r.pending >= r.s.opts.BatchEvents {
-			return r.flush()
+		if r.full() {
+			return r.flush(pebble.NoSync)
 		}
 		return nil
 	})
@@ -192,7 +198,12 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 		r.abort()
 		return err
 	}
-	return r.flush()
+	return r.flush(r.s.wo)
+}
+
+// full reports whether the batch has reached Options.BatchEvents or BatchBytes.
+func (r *run) full() bool {
+	return r.pending >= r.s.opts.BatchEvents || r.b != nil && r.b.Len() >= r.s.opts.BatchBytes
 }
 
 func (r *run) apply(ev *ledger.Event) error {
@@ -220,8 +231,8 @@ func (r *run) apply(ev *ledger.Event) error {
 	return nil
 }
 
-// flush runs the Flushers, stages the moved checkpoints and commits the batch.
-func (r *run) flush() error {
+// flush runs the Flushers, stages the moved checkpoints and commits the batch with wo.
+func (r *run) flush(wo *pebble.WriteOptions) error {
 	if r.b == nil {
 		return nil
 	}
@@ -243,7 +254,7 @@ func (r *run) flush() error {
 	}
 	b := r.b
 	r.b, r.pending = nil, 0
-	return r.s.commit(b)
+	return r.s.commitWith(b, wo)
 }
 
 func (r *run) abort() {
@@ -288,7 +299,7 @@ func (r *run) follow(ctx context.Context) error {
 			return err
 		}
 	drain:
-		for r.pending < r.s.opts.BatchEvents {
+		for !r.full() {
 			select {
 			case ev = <-ch:
 				if err := r.apply(&ev); err != nil {
@@ -299,7 +310,7 @@ func (r *run) follow(ctx context.Context) error {
 				break drain
 			}
 		}
-		if err := r.flush(); err != nil {
+		if err := r.flush(r.s.wo); err != nil {
 			return err
 		}
 	}

@@ -25,8 +25,16 @@ type Options struct {
 	FS vfs.FS
 	// Logger receives the runner's progress and Pebble's log lines. Default: discard.
 	Logger *slog.Logger
-	// BatchEvents is how many events are applied per commit. Default 4096.
+	// BatchEvents is the most events applied per commit. Default 65536. While following
+	// the tail a batch ends as soon as no further event is waiting, so this bound
+	// matters when catching up: the built-in projection evaluates each touched
+	// employee-day once per batch, so a batch that spans a day's punches of every
+	// employee evaluates each day about once instead of once per punch. A batch's
+	// memory grows with it, up to BatchBytes.
 	BatchEvents int
+	// BatchBytes ends a batch once its staged writes reach this many bytes. Default
+	// 32 MiB. It bounds the memory of a batch whatever the projections write per event.
+	BatchBytes int
 	// NoSync commits without fsync. Default false. Projection state can always be rebuilt
 	// from the ledger, so losing recent commits in a machine crash only costs a replay.
 	NoSync bool
@@ -47,7 +55,10 @@ func (o *Options) EnsureDefaults() *Options {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.BatchEvents <= 0 {
-		c.BatchEvents = 4096
+		c.BatchEvents = 65536
+	}
+	if c.BatchBytes <= 0 {
+		c.BatchBytes = 32 << 20
 	}
 	if c.CacheSize <= 0 {
 		c.CacheSize = 64 << 20
@@ -86,10 +97,21 @@ func Open(dir string, l *ledger.Ledger, opts *Options) (*Store, error) {
 	cache := pebble.NewCache(o.CacheSize)
 	defer cache.Unref()
 	po := &pebble.Options{
-		FS:           o.FS,
-		Cache:        cache,
-		Logger:       pebbleLogger{o.Logger},
-		MemTableSize: 32 << 20,
+		FS:     o.FS,
+		Cache:  cache,
+		Logger: pebbleLogger{o.Logger},
+		// Projection state is rewritten in place (a day's row after each punch, an
+		// employee's payroll row after each day): a large memtable drops the shadowed
+		// versions before they are flushed, and a catch-up batch (up to BatchBytes plus
+		// what Flush adds) stays below half of it, so it is applied to the memtable
+		// rather than flushed on its own.
+		MemTableSize: 128 << 20,
+		// Fewer, larger compactions out of L0 and a larger L1: a rebuild writes the
+		// whole state at once, and the default thresholds spend most of its time
+		// rewriting the same keys between levels.
+		L0CompactionThreshold: 8,
+		L0StopWritesThreshold: 24,
+		LBaseMaxBytes:         256 << 20,
 	}
 	// Projections read many keys that do not exist yet (a day's first input): bloom
 	// filters make those misses cheap.

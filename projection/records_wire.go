@@ -1,0 +1,360 @@
+package projection
+
+// Wire codecs of the records (see wire.go). Field order is the struct's; the report
+// rows (Figures, DayRow, PayrollRow, ...) write an empty slice as nil, like their
+// msgpack.CustomEncoder methods always have.
+
+func (f *findingRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 3)
+	b = appendStr(b, f.Code)
+	b = appendStr(b, f.Clause)
+	return appendStr(b, f.Detail)
+}
+
+func (f *findingRec) decodeWire(r *wireReader) {
+	r.array(3)
+	f.Code, f.Clause, f.Detail = r.str(), r.str(), r.str()
+}
+
+const inputRecFields = 32
+
+func (in *inputRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, inputRecFields)
+	b = appendU8(b, in.Kind)
+	b = appendU64(b, in.Seq)
+	b = appendID(b, in.ID)
+	b = appendStr(b, in.Type)
+	b = appendStr(b, in.Actor)
+	b = appendU8(b, in.PunchKind)
+	b = appendI64(b, in.At)
+	b = appendI64(b, in.ReceivedAt)
+	b = appendI64(b, in.RecordedAt)
+	b = appendU8(b, in.Source)
+	b = appendStr(b, in.DeviceID)
+	b = appendBool(b, in.DeviceBound)
+	b = appendStrings(b, in.Factors)
+	b = appendBool(b, in.Offline)
+	b = appendU8(b, in.Signature)
+	b = appendU8(b, in.Fence)
+	b = appendStr(b, in.Zone)
+	b = appendI32(b, in.Distance)
+	b = appendU8(b, in.Outcome)
+	b = appendSlice(b, in.Findings)
+	b = appendStr(b, in.PolicyID)
+	b = appendI64(b, in.PolicyVersion)
+	b = appendU64(b, in.VoidSeq)
+	b = appendID(b, in.VoidID)
+	b = appendStr(b, in.CorrKind)
+	b = appendID(b, in.CorrPunch)
+	b = appendU8(b, in.CorrState)
+	b = appendStr(b, in.CorrStage)
+	b = appendU64(b, in.DecisionSeq)
+	b = appendID(b, in.DecisionID)
+	b = appendStr(b, in.LeaveKind)
+	return appendI32(b, in.LeaveMinutes)
+}
+
+func (in *inputRec) decodeWire(r *wireReader) {
+	r.array(inputRecFields)
+	in.Kind, in.Seq, in.ID, in.Type, in.Actor = r.u8(), r.u64(), r.id(), r.str(), r.str()
+	in.PunchKind, in.At, in.ReceivedAt, in.RecordedAt = r.u8(), r.i64(), r.i64(), r.i64()
+	in.Source, in.DeviceID, in.DeviceBound = r.u8(), r.str(), r.boolean()
+	in.Factors = decodeStrings(r)
+	in.Offline, in.Signature, in.Fence, in.Zone, in.Distance, in.Outcome = r.boolean(), r.u8(), r.u8(), r.str(), r.i32(), r.u8()
+	in.Findings = decodeSlice[findingRec](r)
+	in.PolicyID, in.PolicyVersion, in.VoidSeq, in.VoidID = r.str(), r.i64(), r.u64(), r.id()
+	in.CorrKind, in.CorrPunch, in.CorrState, in.CorrStage = r.str(), r.id(), r.u8(), r.str()
+	in.DecisionSeq, in.DecisionID = r.u64(), r.id()
+	in.LeaveKind, in.LeaveMinutes = r.str(), r.i32()
+}
+
+func (st *dayState) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 7)
+	b = appendSlice(b, st.Inputs)
+	b = st.Last.appendWire(b)
+	b = appendBool(b, st.Evaluated)
+	b = appendStr(b, st.Period)
+	b = st.Base.appendWire(b)
+	b = appendStr(b, st.AdjPeriod)
+	return st.Adj.appendWire(b)
+}
+
+func (st *dayState) decodeWire(r *wireReader) {
+	r.array(7)
+	st.Inputs = decodeSlice[inputRec](r)
+	st.Last.decodeWire(r)
+	st.Evaluated, st.Period = r.boolean(), r.str()
+	st.Base.decodeWire(r)
+	st.AdjPeriod = r.str()
+	st.Adj.decodeWire(r)
+}
+
+func (ro *rosterRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 5)
+	b = appendStr(b, ro.From)
+	b = appendStr(b, ro.To)
+	b = appendStr(b, ro.Shift)
+	b = appendU64(b, ro.Seq)
+	return appendID(b, ro.ID)
+}
+
+func (ro *rosterRec) decodeWire(r *wireReader) {
+	r.array(5)
+	ro.From, ro.To, ro.Shift, ro.Seq, ro.ID = r.str(), r.str(), r.str(), r.u64(), r.id()
+}
+
+func (e *employeeRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 14)
+	b = appendStr(b, e.ID)
+	b = appendStr(b, e.Manager)
+	b = appendStr(b, e.Site)
+	b = appendStr(b, e.PolicyID)
+	b = appendStr(b, e.TimeZone)
+	b = appendStr(b, e.JoinedOn)
+	b = appendStr(b, e.LeftOn)
+	b = appendBool(b, e.Erased)
+	b = appendSlice(b, e.Roster)
+	b = appendStr(b, e.Start)
+	b = appendStr(b, e.Through)
+	b = appendI64(b, e.DueAt)
+	b = appendStr(b, e.LastState)
+	return appendU64(b, e.Registered)
+}
+
+func (e *employeeRec) decodeWire(r *wireReader) {
+	r.array(14)
+	e.ID, e.Manager, e.Site, e.PolicyID, e.TimeZone, e.JoinedOn, e.LeftOn = r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
+	e.Erased = r.boolean()
+	e.Roster = decodeSlice[rosterRec](r)
+	e.Start, e.Through, e.DueAt, e.LastState, e.Registered = r.str(), r.str(), r.i64(), r.str(), r.u64()
+}
+
+func (rr *refRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 3)
+	b = appendStr(b, rr.Employee)
+	b = appendStr(b, rr.Date)
+	return appendU64(b, rr.Seq)
+}
+
+func (rr *refRec) decodeWire(r *wireReader) {
+	r.array(3)
+	rr.Employee, rr.Date, rr.Seq = r.str(), r.str(), r.u64()
+}
+
+func (c *closedRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 5)
+	b = appendStr(b, c.PolicyID)
+	b = appendStr(b, c.From)
+	b = appendStr(b, c.To)
+	b = appendU64(b, c.Seq)
+	return appendID(b, c.ID)
+}
+
+func (c *closedRec) decodeWire(r *wireReader) {
+	r.array(5)
+	c.PolicyID, c.From, c.To, c.Seq, c.ID = r.str(), r.str(), r.str(), r.u64(), r.id()
+}
+
+func (p *policyRec) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 6)
+	b = appendStr(b, p.PolicyID)
+	b = appendI64(b, p.Version)
+	b = appendStr(b, p.EffectiveFrom)
+	b = appendU64(b, p.Seq)
+	b = appendID(b, p.ID)
+	return appendBin(b, p.Policy)
+}
+
+func (p *policyRec) decodeWire(r *wireReader) {
+	r.array(6)
+	p.PolicyID, p.Version, p.EffectiveFrom, p.Seq, p.ID, p.Policy = r.str(), r.i64(), r.str(), r.u64(), r.id(), r.bin()
+}
+
+func (q *QuotaRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 9)
+	b = appendStr(b, q.Employee)
+	b = appendStr(b, q.Month)
+	for _, v := range [...]int32{q.Requested, q.Pending, q.Approved, q.Rejected, q.Withdrawn, q.Used, q.Limit} {
+		b = appendI32(b, v)
+	}
+	return b
+}
+
+func (q *QuotaRow) decodeWire(r *wireReader) {
+	r.array(9)
+	q.Employee, q.Month = r.str(), r.str()
+	q.Requested, q.Pending, q.Approved, q.Rejected, q.Withdrawn, q.Used, q.Limit = r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32(), r.i32()
+}
+
+// --- report rows: empty slices are written as nil and read back as nil ---
+
+func (e *EventRef) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 3)
+	b = appendU64(b, e.Seq)
+	b = appendStr(b, e.Type)
+	return appendStr(b, e.ID)
+}
+
+func (e *EventRef) decodeWire(r *wireReader) {
+	r.array(3)
+	e.Seq, e.Type, e.ID = r.u64(), r.str(), r.str()
+}
+
+func (o *OvertimeRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 4)
+	b = appendStr(b, o.Category)
+	b = appendI32(b, o.Percent)
+	b = appendBool(b, o.Approved)
+	return appendI32(b, o.Minutes)
+}
+
+func (o *OvertimeRow) decodeWire(r *wireReader) {
+	r.array(4)
+	o.Category, o.Percent, o.Approved, o.Minutes = r.str(), r.i32(), r.boolean(), r.i32()
+}
+
+// appendRows writes a report row slice, nil when empty.
+func appendRows[T any, P interface {
+	*T
+	wireRecord
+}](b []byte, s []T) []byte {
+	b = appendSliceLen(b, len(s), len(s) == 0)
+	for i := range s {
+		b = P(&s[i]).appendWire(b)
+	}
+	return b
+}
+
+// decodeRows reads a report row slice, nil when empty.
+func decodeRows[T any, P interface {
+	*T
+	wireRecord
+}](r *wireReader) []T {
+	s := decodeSlice[T, P](r)
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func (g *Figures) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 8)
+	b = appendI32(b, g.Days)
+	b = appendI32(b, g.Worked)
+	b = appendI32(b, g.Regular)
+	b = appendRows(b, g.Overtime)
+	b = appendI32(b, g.Night)
+	b = appendI32(b, g.UnpaidBreak)
+	b = appendI32(b, g.Absent)
+	return appendI32(b, g.Leave)
+}
+
+func (g *Figures) decodeWire(r *wireReader) {
+	r.array(8)
+	g.Days, g.Worked, g.Regular = r.i32(), r.i32(), r.i32()
+	g.Overtime = decodeRows[OvertimeRow](r)
+	g.Night, g.UnpaidBreak, g.Absent, g.Leave = r.i32(), r.i32(), r.i32(), r.i32()
+}
+
+func (a *AdjustmentRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 4)
+	b = appendStr(b, a.Date)
+	b = appendStr(b, a.Period)
+	b = a.Delta.appendWire(b)
+	return appendU64(b, a.Seq)
+}
+
+func (a *AdjustmentRow) decodeWire(r *wireReader) {
+	r.array(4)
+	a.Date, a.Period = r.str(), r.str()
+	a.Delta.decodeWire(r)
+	a.Seq = r.u64()
+}
+
+func (p *PayrollRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 8)
+	b = appendStr(b, p.Employee)
+	b = appendStr(b, p.From)
+	b = appendStr(b, p.To)
+	b = appendBool(b, p.Closed)
+	b = p.ClosedBy.appendWire(b)
+	b = p.Totals.appendWire(b)
+	b = appendRows(b, p.Adjustments)
+	return p.Adjusted.appendWire(b)
+}
+
+func (p *PayrollRow) decodeWire(r *wireReader) {
+	r.array(8)
+	p.Employee, p.From, p.To, p.Closed = r.str(), r.str(), r.str(), r.boolean()
+	p.ClosedBy.decodeWire(r)
+	p.Totals.decodeWire(r)
+	p.Adjustments = decodeRows[AdjustmentRow](r)
+	p.Adjusted.decodeWire(r)
+}
+
+func (x *ReasonRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 3)
+	b = appendStr(b, x.Code)
+	b = appendStr(b, x.Clause)
+	return appendStr(b, x.Detail)
+}
+
+func (x *ReasonRow) decodeWire(r *wireReader) {
+	r.array(3)
+	x.Code, x.Clause, x.Detail = r.str(), r.str(), r.str()
+}
+
+func (e *ExceptionRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 6)
+	b = appendStr(b, e.Employee)
+	b = appendStr(b, e.Date)
+	b = appendStr(b, e.Code)
+	b = appendStr(b, e.Clause)
+	b = appendStr(b, e.Detail)
+	return e.Event.appendWire(b)
+}
+
+func (e *ExceptionRow) decodeWire(r *wireReader) {
+	r.array(6)
+	e.Employee, e.Date, e.Code, e.Clause, e.Detail = r.str(), r.str(), r.str(), r.str(), r.str()
+	e.Event.decodeWire(r)
+}
+
+func (d *DayRow) appendWire(b []byte) []byte {
+	b = appendArrayLen(b, 21)
+	b = appendStr(b, d.Employee)
+	b = appendStr(b, d.Date)
+	b = appendStr(b, d.Kind)
+	b = appendStr(b, d.Shift)
+	b = appendStr(b, d.Status)
+	b = appendBool(b, d.Final)
+	b = appendBool(b, d.Field)
+	b = appendStr(b, d.FirstIn)
+	b = appendStr(b, d.LastOut)
+	b = appendI32(b, d.Worked)
+	b = appendI32(b, d.WorkedExact)
+	b = appendI32(b, d.Late)
+	b = appendI32(b, d.EarlyLeave)
+	b = d.Figures.appendWire(b)
+	b = appendRows(b, d.Reasons)
+	b = appendRows(b, d.Exceptions)
+	b = appendStr(b, d.PolicyID)
+	b = appendI64(b, d.PolicyVersion)
+	b = d.PolicyEvent.appendWire(b)
+	b = appendStr(b, d.AsOf)
+	return appendU64(b, d.LastSeq)
+}
+
+func (d *DayRow) decodeWire(r *wireReader) {
+	r.array(21)
+	d.Employee, d.Date, d.Kind, d.Shift, d.Status = r.str(), r.str(), r.str(), r.str(), r.str()
+	d.Final, d.Field = r.boolean(), r.boolean()
+	d.FirstIn, d.LastOut = r.str(), r.str()
+	d.Worked, d.WorkedExact, d.Late, d.EarlyLeave = r.i32(), r.i32(), r.i32(), r.i32()
+	d.Figures.decodeWire(r)
+	d.Reasons = decodeRows[ReasonRow](r)
+	d.Exceptions = decodeRows[ExceptionRow](r)
+	d.PolicyID, d.PolicyVersion = r.str(), r.i64()
+	d.PolicyEvent.decodeWire(r)
+	d.AsOf, d.LastSeq = r.str(), r.u64()
+}
