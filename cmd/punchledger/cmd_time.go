@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -315,27 +312,19 @@ func runSync(e *env, args []string) error {
 func parseSyncFile(name string, data []byte, a attendance.Actor, emp, dev string, sign ed25519.PrivateKey) ([]*syncGroup, int, error) {
 	var groups []*syncGroup
 	index := map[[2]string]*syncGroup{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	n := 0
-	for ln := 1; sc.Scan(); ln++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
+	err := eachJSONLine(name, data, func(ln int, decode func(any) error) error {
 		var p punchLine
-		dec := json.NewDecoder(strings.NewReader(text))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %v (nothing was sent)", name, ln, err)
+		if err := decode(&p); err != nil {
+			return err
 		}
 		if p.ID == "" {
-			return nil, 0, fmt.Errorf("%s:%d: id is required in a sync file: the device's punch ID makes retries safe (nothing was sent)", name, ln)
+			return errors.New("id is required in a sync file: the device's punch ID makes retries safe")
 		}
 		if p.Employee == "" {
 			var err error
 			if p.Employee, err = employeeFor(emp, a); err != nil {
-				return nil, 0, fmt.Errorf("%s:%d: no employee: give it in the line or with --employee (nothing was sent)", name, ln)
+				return errors.New("no employee: give it in the line or with --employee")
 			}
 		}
 		if p.Device == "" {
@@ -343,7 +332,7 @@ func parseSyncFile(name string, data []byte, a attendance.Actor, emp, dev string
 		}
 		in, err := p.input(p.Employee, sign)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s:%d: %v (nothing was sent)", name, ln, err)
+			return err
 		}
 		k := [2]string{p.Employee, p.Device}
 		g := index[k]
@@ -355,9 +344,10 @@ func parseSyncFile(name string, data []byte, a attendance.Actor, emp, dev string
 		g.lines = append(g.lines, ln)
 		g.punches = append(g.punches, in)
 		n++
-	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	if n == 0 {
 		return nil, 0, fmt.Errorf("%s: no punches in the file", name)

@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -519,8 +520,30 @@ func TestEndToEndAdministration(t *testing.T) {
 	if len(log) != 2 {
 		t.Fatalf("log: %+v", log)
 	}
+	// M1 decides his inbox from a file: E2's two requests, and E1's rejected one again
+	// (refused on its own: the others are written and the exit status is 1).
+	var inbox strings.Builder
 	for _, l := range log {
-		c.ok("--actor", "manager:M1", "correction", "approve", "--employee", "E2", l.ID)
+		fmt.Fprintf(&inbox, `{"employee":"E2","request":%q,"decision":"approve","comment":"ok"}`+"\n", l.ID)
+	}
+	fmt.Fprintf(&inbox, "# decided in November already\n"+`{"employee":"E1","request":%q,"decision":"approve"}`+"\n", r1.Receipt.ID)
+	out, errs, code := c.run("", "--actor", "manager:M1", "correction", "decide", c.file("inbox.jsonl", inbox.String()), "--format", "json")
+	var decided struct {
+		Decided, Refused int
+		Items            []struct {
+			Line   int
+			Status string
+			Final  bool
+			Seq    uint64
+			Error  string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &decided); err != nil || code != 1 || !strings.Contains(errs, "1 of 3 decisions were refused, the others were written (first: line 4: ") {
+		t.Fatalf("correction decide: exit %d, %v\nstdout: %s\nstderr: %s", code, err, out, errs)
+	}
+	if decided.Decided != 2 || decided.Refused != 1 || !decided.Items[0].Final || decided.Items[1].Seq == 0 ||
+		decided.Items[2].Line != 4 || decided.Items[2].Status != "refused" || !strings.Contains(decided.Items[2].Error, "already decided") {
+		t.Fatalf("correction decide: %+v", decided)
 	}
 	type payRow struct {
 		From   string `json:"from"`
@@ -550,7 +573,7 @@ func TestEndToEndAdministration(t *testing.T) {
 	}
 
 	// CSV, rebuild, checkpoint.
-	out := c.ok(append(hr, "report", "daily", "--employee", "E2", "--from", "2026-11-02", "--to", "2026-11-04", "--format", "csv")...)
+	out = c.ok(append(hr, "report", "daily", "--employee", "E2", "--from", "2026-11-02", "--to", "2026-11-04", "--format", "csv")...)
 	if !strings.HasPrefix(out, "employee,date,status,") || strings.Count(out, "\n") != 4 {
 		t.Fatalf("csv: %q", out)
 	}
