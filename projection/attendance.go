@@ -49,9 +49,10 @@ const attendanceVersion = 1
 type Attendance struct {
 	reg *ledger.Registry
 
-	// Caches. emps lives across batches (see beginBatch); the others are per batch
-	// (reset by Flush) and only hold what the batch's Writer says.
-	emps      map[string]*employeeRec
+	// Caches. emps, days and pays live across batches, bounded (see beginBatch and
+	// genCache); the others are per batch (reset by Flush) and only hold what the
+	// batch's Writer says.
+	emps      genCache[string, *employeeRec]
 	empDirty  map[string]bool
 	policies  map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
 	dueLoaded bool
@@ -63,11 +64,18 @@ type Attendance struct {
 	dirty  map[string]map[string]dirtyDay // employee → date → pending evaluation
 	closed *[]closedRec                   // closed pay periods (per batch)
 
-	// Day states and payroll rows read or changed in this batch, written at Flush.
-	days      map[string]*dayState // by "emp/date"
-	daysDirty map[string]bool
-	pays      map[string]*PayrollRow // by "from/emp"
-	paysDirty map[string]bool
+	// Day states and payroll rows; the ones changed in this batch are written at Flush.
+	days      map[dayKey]*dayState
+	daysDirty map[dayKey]bool
+	pays      genCache[payKey, *PayrollRow]
+	paysDirty map[payKey]bool
+	// Punch and correction-request references written in this batch (blind, so a void
+	// or decision in the same batch finds them here), and the employees whose record
+	// was written through the batch index (new ones, for scans of e/).
+	refs   map[string]refRec // by state key
+	empNew map[string]bool
+	// cached: the caches hold the state of space as committed by this value.
+	cached bool
 
 	punch attendance.PunchRecorded // reused by the punch fast path
 	// space is the key prefix of the state the employee cache belongs to.
@@ -104,10 +112,10 @@ func (a *Attendance) Version() uint32 { return attendanceVersion }
 
 var keyGeneration = []byte("G")
 
-// beginBatch resets the per-batch caches. Employee records stay cached across batches
-// while the state is the same one this value has been writing (same space, not reset
-// since): G is written with the first event after a reset, so its absence means the
-// state is new.
+// beginBatch resets the per-batch caches. Employee records, day states and payroll
+// rows stay cached across batches while the state is the same one this value has been
+// writing (same space, not reset since): G is written with the first event after a
+// reset, so its absence means the state is new.
 func (a *Attendance) beginBatch(w Writer) error {
 	var prefix []byte
 	if pw, ok := w.(*writer); ok {
@@ -123,9 +131,16 @@ func (a *Attendance) beginBatch(w Writer) error {
 			return err
 		}
 	}
-	if fresh || prefix == nil || !bytes.Equal(prefix, a.space) || a.emps == nil {
-		a.emps = map[string]*employeeRec{}
+	if fresh || prefix == nil || !bytes.Equal(prefix, a.space) || !a.cached {
+		a.emps = newGenCache[string, *employeeRec](cacheEmployees)
+		a.days = map[dayKey]*dayState{}
+		a.pays = newGenCache[payKey, *PayrollRow](cachePays)
 		a.space = bytes.Clone(prefix)
+		a.cached = prefix != nil
+	} else {
+		a.emps.rotate()
+		a.pays.rotate()
+		a.pruneDays()
 	}
 	a.reset()
 	a.batchOpen = true
@@ -139,8 +154,9 @@ func (a *Attendance) reset() {
 	a.nextDue = 0
 	a.watermark = 0
 	a.closed = nil
-	a.days, a.daysDirty = map[string]*dayState{}, map[string]bool{}
-	a.pays, a.paysDirty = map[string]*PayrollRow{}, map[string]bool{}
+	a.daysDirty = map[dayKey]bool{}
+	a.paysDirty = map[payKey]bool{}
+	a.refs, a.empNew = map[string]refRec{}, map[string]bool{}
 	if a.dirty == nil {
 		a.dirty = map[string]map[string]dirtyDay{}
 	}
@@ -227,12 +243,12 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 // --- employees ---
 
 func (a *Attendance) employeeRec(r Reader, emp string) (*employeeRec, error) {
-	if rec, ok := a.emps[emp]; ok {
+	if rec, ok := a.emps.get(emp); ok {
 		return rec, nil
 	}
 	v, err := r.Get(keyEmp(emp))
 	if errors.Is(err, ErrNotFound) {
-		a.emps[emp] = nil
+		a.emps.put(emp, nil)
 		return nil, nil
 	}
 	if err != nil {
@@ -242,7 +258,7 @@ func (a *Attendance) employeeRec(r Reader, emp string) (*employeeRec, error) {
 	if err := decode(v, rec); err != nil {
 		return nil, fmt.Errorf("employee %s: %w", emp, err)
 	}
-	a.emps[emp] = rec
+	a.emps.put(emp, rec)
 	return rec, nil
 }
 
@@ -259,13 +275,11 @@ func (a *Attendance) employee(w Writer, ev *ledger.Event, emp, mgr, site, pol, t
 			start = j
 		}
 		rec.Start = start.String()
-		a.emps[emp] = rec
-		// Written at once (and again at Flush) so that scans of e/ see it in this batch.
-		b, err := encode(rec)
-		if err != nil {
-			return err
-		}
-		if err := w.Set(keyEmp(emp), b); err != nil {
+		a.emps.put(emp, rec)
+		// Written at once (and again at Flush, through the index too) so that scans
+		// of e/ see it in this batch.
+		a.empNew[emp] = true
+		if err := w.Set(keyEmp(emp), rec.appendWire(nil)); err != nil {
 			return err
 		}
 	}
@@ -559,7 +573,7 @@ func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance
 // dayState returns the state of emp's date, from this batch's cache or the store (a
 // zero state when there is none).
 func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
-	k := emp + "/" + date
+	k := dayKey{emp, date}
 	if st, ok := a.days[k]; ok {
 		return st, nil
 	}
@@ -584,7 +598,24 @@ func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
 	return st, nil
 }
 
-func (a *Attendance) changedDay(emp, date string) { a.daysDirty[emp+"/"+date] = true }
+// pruneDays keeps, between batches, the day states of days whose window has not been
+// materialized yet (after the employee's Through): the days the next punches go to. The
+// rest (closed days, which only a late upload or a correction touches again) are read
+// from the store when needed. At most cacheDays states are kept.
+func (a *Attendance) pruneDays() {
+	if len(a.days) > cacheDays {
+		clear(a.days)
+		return
+	}
+	for k := range a.days {
+		rec, _ := a.emps.get(k.emp)
+		if rec == nil || k.date <= rec.Through {
+			delete(a.days, k)
+		}
+	}
+}
+
+func (a *Attendance) changedDay(emp, date string) { a.daysDirty[dayKey{emp, date}] = true }
 
 // putInput adds (or replaces, by seq) an input of emp's date.
 func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
@@ -610,12 +641,30 @@ func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
 	return nil
 }
 
+// putRef writes a reference blind: only getRef reads it back, from refs in this batch.
 func (a *Attendance) putRef(w Writer, key []byte, rr refRec) error {
-	b, err := a.enc.encode(&rr)
-	if err != nil {
-		return err
+	a.refs[string(key)] = rr
+	return a.writeBlind(w, key, &rr)
+}
+
+// getRef reads the reference at key: from this batch, else from the store.
+func (a *Attendance) getRef(r Reader, key []byte) (*refRec, error) {
+	if rr, ok := a.refs[string(key)]; ok {
+		return &rr, nil
 	}
-	return w.Set(key, b)
+	return getRecord[refRec](r, key)
+}
+
+// writeBlind sets key to rec's encoding, bypassing the batch index when w is the
+// runner's writer (see writer.setBlind): for the records that are read back in the
+// same batch from the caches only (day states, payroll rows, employee records other
+// than new ones, references). Never for a key also written with Set in the batch.
+func (a *Attendance) writeBlind(w Writer, key []byte, rec wireRecord) error {
+	a.enc.buf = rec.appendWire(a.enc.buf[:0])
+	if pw, ok := w.(*writer); ok {
+		return pw.setBlind(key, a.enc.buf)
+	}
+	return w.Set(key, a.enc.buf)
 }
 
 func (a *Attendance) getInput(r Reader, rr *refRec) (*inputRec, error) {
@@ -687,7 +736,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 }
 
 func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided) error {
-	rr, err := getRecord[refRec](w, keyPunchRef(p.PunchID))
+	rr, err := a.getRef(w, keyPunchRef(p.PunchID))
 	if err != nil || rr == nil {
 		return err
 	}
@@ -728,7 +777,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 }
 
 func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byte, state uint8, stage string) error {
-	rr, err := getRecord[refRec](w, keyReqRef(reqID))
+	rr, err := a.getRef(w, keyReqRef(reqID))
 	if err != nil || rr == nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -151,21 +152,27 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
-	if err := writeSorted(w, &a.enc, a.daysDirty, func(k string) ([]byte, any) {
-		emp, date, _ := strings.Cut(k, "/")
-		if rec := a.emps[emp]; rec != nil && date > rec.LastState {
-			rec.LastState = date
-			a.empDirty[emp] = true
+	days := sortedKeys(a.daysDirty, func(x, y dayKey) int {
+		return cmp.Or(strings.Compare(x.emp, y.emp), strings.Compare(x.date, y.date))
+	})
+	for _, k := range days {
+		if rec, _ := a.emps.get(k.emp); rec != nil && k.date > rec.LastState {
+			rec.LastState = k.date
+			a.empDirty[k.emp] = true
 		}
-		return keyDayState(emp, date), a.days[k]
-	}); err != nil {
-		return err
+		st := a.days[k]
+		if err := a.writeBlind(w, keyDayState(k.emp, k.date), st); err != nil {
+			return err
+		}
 	}
-	if err := writeSorted(w, &a.enc, a.paysDirty, func(k string) ([]byte, any) {
-		from, emp, _ := strings.Cut(k, "/")
-		return keyPay(from, emp), a.pays[k]
-	}); err != nil {
-		return err
+	pays := sortedKeys(a.paysDirty, func(x, y payKey) int {
+		return cmp.Or(strings.Compare(x.from, y.from), strings.Compare(x.emp, y.emp))
+	})
+	for _, k := range pays {
+		row, _ := a.pays.get(k)
+		if err := a.writeBlind(w, keyPay(k.from, k.emp), row); err != nil {
+			return err
+		}
 	}
 	emps := make([]string, 0, len(a.empDirty))
 	for e := range a.empDirty {
@@ -173,15 +180,15 @@ func (a *Attendance) Flush(w Writer) error {
 	}
 	slices.Sort(emps)
 	for _, e := range emps {
-		rec := a.emps[e]
+		rec, _ := a.emps.get(e)
 		if rec == nil {
 			continue
 		}
-		b, err := a.enc.encode(rec)
-		if err != nil {
-			return err
+		write := a.writeBlind
+		if a.empNew[e] {
+			write = a.write // already written through the index in this batch
 		}
-		if err := w.Set(keyEmp(e), b); err != nil {
+		if err := write(w, keyEmp(e), rec); err != nil {
 			return err
 		}
 	}
@@ -189,24 +196,20 @@ func (a *Attendance) Flush(w Writer) error {
 	return nil
 }
 
-// writeSorted writes the records named by the keys of dirty, in key order.
-func writeSorted(w Writer, enc *scratch, dirty map[string]bool, rec func(k string) ([]byte, any)) error {
-	keys := make([]string, 0, len(dirty))
-	for k := range dirty {
+// write encodes rec into the scratch buffer and sets it at key.
+func (a *Attendance) write(w Writer, key []byte, rec wireRecord) error {
+	a.enc.buf = rec.appendWire(a.enc.buf[:0])
+	return w.Set(key, a.enc.buf)
+}
+
+// sortedKeys returns the keys of m in the order of cmp.
+func sortedKeys[K comparable](m map[K]bool, cmp func(x, y K) int) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		key, v := rec(k)
-		b, err := enc.encode(v)
-		if err != nil {
-			return err
-		}
-		if err := w.Set(key, b); err != nil {
-			return err
-		}
-	}
-	return nil
+	slices.SortFunc(keys, cmp)
+	return keys
 }
 
 // evaluateDirty evaluates the touched days, per employee in date order (a day's result

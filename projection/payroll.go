@@ -158,21 +158,21 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv
 	return nil
 }
 
-// payRow returns emp's row of the period from..to for changing (cached for the batch,
-// written at Flush).
+// payRow returns emp's row of the period from..to for changing (cached, written at
+// Flush).
 func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*PayrollRow, error) {
-	k := from.String() + "/" + emp
-	row, ok := a.pays[k]
+	k := payKey{from.String(), emp}
+	row, ok := a.pays.get(k)
 	if !ok {
 		var err error
-		row, err = getPay(r, from.String(), emp)
+		row, err = getPay(r, k.from, emp)
 		if err != nil {
 			return nil, err
 		}
 		if row == nil {
-			row = &PayrollRow{Employee: emp, From: from.String(), To: to.String()}
+			row = &PayrollRow{Employee: emp, From: k.from, To: to.String()}
 		}
-		a.pays[k] = row
+		a.pays.put(k, row)
 	}
 	a.paysDirty[k] = true
 	return row, nil

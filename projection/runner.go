@@ -77,7 +77,8 @@ type run struct {
 	s       *Store
 	space   string
 	entries []*entry
-	b       *pebble.Batch
+	b       *pebble.Batch // indexed: the projections' reads see their writes
+	blind   *pebble.Batch // unindexed writes (writer.setBlind), committed with b
 	pending int
 }
 
@@ -203,14 +204,14 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 
 // full reports whether the batch has reached Options.BatchEvents or BatchBytes.
 func (r *run) full() bool {
-	return r.pending >= r.s.opts.BatchEvents || r.b != nil && r.b.Len() >= r.s.opts.BatchBytes
+	return r.pending >= r.s.opts.BatchEvents || r.b != nil && r.b.Len()+r.blind.Len() >= r.s.opts.BatchBytes
 }
 
 func (r *run) apply(ev *ledger.Event) error {
 	if r.b == nil {
-		r.b = r.s.db.NewIndexedBatch()
+		r.b, r.blind = r.s.db.NewIndexedBatch(), r.s.db.NewBatch()
 		for _, e := range r.entries {
-			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b}
+			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind}
 		}
 	}
 	for _, e := range r.entries {
@@ -253,14 +254,28 @@ func (r *run) flush(wo *pebble.WriteOptions) error {
 		e.moved = false
 	}
 	b := r.b
-	r.b, r.pending = nil, 0
+	if !r.blind.Empty() {
+		// The unindexed writes and the (smaller) indexed ones go in one commit. Their
+		// keys are disjoint (see writer.setBlind), so the order between them does not
+		// matter.
+		if err := r.blind.Apply(b, nil); err != nil {
+			r.abort()
+			return err
+		}
+		b.Close()
+		b = r.blind
+	} else {
+		r.blind.Close()
+	}
+	r.b, r.blind, r.pending = nil, nil, 0
 	return r.s.commitWith(b, wo)
 }
 
 func (r *run) abort() {
 	if r.b != nil {
 		r.b.Close()
-		r.b, r.pending = nil, 0
+		r.blind.Close()
+		r.b, r.blind, r.pending = nil, nil, 0
 	}
 }
 

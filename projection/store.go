@@ -436,8 +436,17 @@ func (r *reader) Scan(lower, upper []byte, fn func(key, value []byte) error) err
 
 type writer struct {
 	reader
-	b *pebble.Batch
+	b     *pebble.Batch
+	blind *pebble.Batch
 }
+
+// setBlind stages a write that reads of this batch do not see. Indexing a write for
+// reads costs more than anything else the runner does per write; the built-in
+// projection uses this for the records it keeps in memory until the batch commits.
+// A key written with setBlind must not be written with Set or Delete in the same
+// batch (nor covered by a DeleteRange of it): the two kinds are committed in no
+// particular order.
+func (w *writer) setBlind(key, value []byte) error { return w.blind.Set(w.key(key), value, nil) }
 
 func (w *writer) Set(key, value []byte) error { return w.b.Set(w.key(key), value, nil) }
 

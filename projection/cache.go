@@ -1,0 +1,52 @@
+package projection
+
+// genCache is a bounded cache of decoded records that the built-in projection keeps
+// across batches. Lookups look in the current generation, then in the previous one
+// (moving the entry forward); rotate, called between batches, retires the previous
+// generation once the current one holds max entries. So the cache never holds more
+// than 2×max entries plus what one batch touches, however long the log, while the
+// records recent batches used (an employee's open days and pay period) stay decoded.
+type genCache[K comparable, V any] struct {
+	cur, old map[K]V
+	max      int
+}
+
+func newGenCache[K comparable, V any](max int) genCache[K, V] {
+	return genCache[K, V]{cur: map[K]V{}, old: map[K]V{}, max: max}
+}
+
+func (c *genCache[K, V]) get(k K) (V, bool) {
+	if v, ok := c.cur[k]; ok {
+		return v, true
+	}
+	v, ok := c.old[k]
+	if ok {
+		delete(c.old, k)
+		c.cur[k] = v
+	}
+	return v, ok
+}
+
+func (c *genCache[K, V]) put(k K, v V) { c.cur[k] = v }
+
+// rotate is called between batches, when every entry has been written.
+func (c *genCache[K, V]) rotate() {
+	if len(c.cur) >= c.max {
+		c.old, c.cur = c.cur, make(map[K]V, len(c.cur))
+	}
+}
+
+// Cache bounds (entries per generation for emps and pays, in all for days). A batch
+// touches about one or two days of each employee; the bounds keep that working set
+// decoded between batches for tens of thousands of employees.
+const (
+	cacheEmployees = 1 << 15
+	cacheDays      = 1 << 15
+	cachePays      = 1 << 15
+)
+
+// dayKey names an employee-day in the caches (no string concatenation per lookup).
+type dayKey struct{ emp, date string }
+
+// payKey names an employee's row of a pay period (from-date).
+type payKey struct{ from, emp string }
