@@ -72,7 +72,7 @@ type Attendance struct {
 	// Punch and correction-request references written in this batch (blind, so a void
 	// or decision in the same batch finds them here), and the employees whose record
 	// was written through the batch index (new ones, for scans of e/).
-	refs   map[string]refRec // by state key
+	refs   map[refKey]refRec
 	empNew map[string]bool
 	// cached: the caches hold the state of space as committed by this value.
 	cached bool
@@ -82,6 +82,7 @@ type Attendance struct {
 	space     []byte
 	batchOpen bool
 	enc       scratch
+	kbuf      []byte
 
 	// Decoded policies by policy ID and version; immutable once published.
 	decoded map[string]*rules.Policy
@@ -156,7 +157,7 @@ func (a *Attendance) reset() {
 	a.closed = nil
 	a.daysDirty = map[dayKey]bool{}
 	a.paysDirty = map[payKey]bool{}
-	a.refs, a.empNew = map[string]refRec{}, map[string]bool{}
+	a.refs, a.empNew = map[refKey]refRec{}, map[string]bool{}
 	if a.dirty == nil {
 		a.dirty = map[string]map[string]dirtyDay{}
 	}
@@ -623,6 +624,9 @@ func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
 	if err != nil {
 		return err
 	}
+	if st.Inputs == nil {
+		st.Inputs = make([]inputRec, 0, 4) // a working day's punches, allocated once
+	}
 	i, found := slices.BinarySearchFunc(st.Inputs, in.Seq, func(x inputRec, seq uint64) int {
 		switch {
 		case x.Seq < seq:
@@ -642,17 +646,18 @@ func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
 }
 
 // putRef writes a reference blind: only getRef reads it back, from refs in this batch.
-func (a *Attendance) putRef(w Writer, key []byte, rr refRec) error {
-	a.refs[string(key)] = rr
-	return a.writeBlind(w, key, &rr)
+func (a *Attendance) putRef(w Writer, k refKey, rr refRec) error {
+	a.refs[k] = rr
+	a.kbuf = k.appendKey(a.kbuf[:0])
+	return a.writeBlind(w, a.kbuf, &rr)
 }
 
-// getRef reads the reference at key: from this batch, else from the store.
-func (a *Attendance) getRef(r Reader, key []byte) (*refRec, error) {
-	if rr, ok := a.refs[string(key)]; ok {
+// getRef reads a reference: from this batch, else from the store.
+func (a *Attendance) getRef(r Reader, k refKey) (*refRec, error) {
+	if rr, ok := a.refs[k]; ok {
 		return &rr, nil
 	}
-	return getRecord[refRec](r, key)
+	return getRecord[refRec](r, k.appendKey(nil))
 }
 
 // writeBlind sets key to rec's encoding, bypassing the batch index when w is the
@@ -728,7 +733,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	if err := a.putInput(w, emp, date, &in); err != nil {
 		return err
 	}
-	if err := a.putRef(w, keyPunchRef(ev.ID), refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
+	if err := a.putRef(w, refKey{refPunch, ev.ID}, refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
 		return err
 	}
 	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
@@ -736,7 +741,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 }
 
 func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided) error {
-	rr, err := a.getRef(w, keyPunchRef(p.PunchID))
+	rr, err := a.getRef(w, refKey{refPunch, p.PunchID})
 	if err != nil || rr == nil {
 		return err
 	}
@@ -766,7 +771,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 	if err := a.putInput(w, emp, p.Day, &in); err != nil {
 		return err
 	}
-	if err := a.putRef(w, keyReqRef(ev.ID), refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
+	if err := a.putRef(w, refKey{refRequest, ev.ID}, refRec{Employee: emp, Date: p.Day, Seq: ev.Seq}); err != nil {
 		return err
 	}
 	if err := a.quota(w, emp, p.Day, func(q *QuotaRow) { q.Requested++; q.Pending++ }); err != nil {
@@ -777,7 +782,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 }
 
 func (a *Attendance) correctionDecided(w Writer, ev *ledger.Event, reqID [16]byte, state uint8, stage string) error {
-	rr, err := a.getRef(w, keyReqRef(reqID))
+	rr, err := a.getRef(w, refKey{refRequest, reqID})
 	if err != nil || rr == nil {
 		return err
 	}

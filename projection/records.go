@@ -192,7 +192,6 @@ func decode(b []byte, v any) error {
 
 func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
 
-func idHex(id [16]byte) string { return hex.EncodeToString(id[:]) }
 
 func keyEmp(emp string) []byte              { return []byte("e/" + emp) }
 func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + emp) }
@@ -200,13 +199,26 @@ func keyByPolicy(pol, emp string) []byte    { return []byte("y/" + pol + "/" + e
 func keyRole(principal, role string) []byte { return []byte("o/" + principal + "/" + role) }
 func keyPolicy(pol string, v int64) []byte  { return []byte("P/" + pol + "/" + fmt.Sprintf("%010d", v)) }
 func keyDayState(emp, date string) []byte   { return []byte("i/" + emp + "/" + date) }
-func keyPunchRef(id [16]byte) []byte        { return []byte("x/" + idHex(id)) }
-func keyReqRef(id [16]byte) []byte          { return []byte("r/" + idHex(id)) }
 func keyDay(emp, date string) []byte        { return []byte("d/" + emp + "/" + date) }
 func keyQuota(emp, month string) []byte     { return []byte("q/" + emp + "/" + month) }
 func keyDue(ns int64, emp string) []byte    { return []byte("w/" + nsKey(ns) + "/" + emp) }
 func keyClosed(pol, from string) []byte     { return []byte("c/" + policyOrAll(pol) + "/" + from) }
 func keyPay(from, emp string) []byte        { return []byte("p/" + from + "/" + emp) }
+
+// refKey names a reference record: x/<punch id hex> or r/<request id hex>.
+type refKey struct {
+	kind byte // refPunch or refRequest
+	id   [16]byte
+}
+
+const (
+	refPunch   = 'x'
+	refRequest = 'r'
+)
+
+func (k refKey) appendKey(b []byte) []byte {
+	return hex.AppendEncode(append(b, k.kind, '/'), k.id[:])
+}
 
 func policyOrAll(pol string) string {
 	if pol == "" {

@@ -80,6 +80,11 @@ type run struct {
 	b       *pebble.Batch // indexed: the projections' reads see their writes
 	blind   *pebble.Batch // unindexed writes (writer.setBlind), committed with b
 	pending int
+	// Allocation between batches: the last blind batch, reset for reuse (a catch-up
+	// batch is tens of MiB, which would otherwise be allocated again, doubling, per
+	// batch), and the size of the last indexed batch (to allocate the next at once).
+	spare       *pebble.Batch
+	lastIndexed int
 }
 
 func (s *Store) newRun(space string, ps []Projection) (*run, error) {
@@ -147,19 +152,22 @@ func (r *run) reset(b *pebble.Batch, e *entry) error {
 	return b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil)
 }
 
-func (s *Store) commit(b *pebble.Batch) error { return s.commitWith(b, s.wo) }
+// commit commits b with the store's write options and closes it.
+func (s *Store) commit(b *pebble.Batch) error {
+	err := s.commitWith(b, s.wo)
+	b.Close()
+	return err
+}
 
+// commitWith commits b with wo; the caller closes (or resets) b.
 func (s *Store) commitWith(b *pebble.Batch, wo *pebble.WriteOptions) error {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		b.Close()
 		return ErrClosed
 	}
-	err := b.Commit(wo)
-	b.Close()
-	if err != nil {
+	if err := b.Commit(wo); err != nil {
 		return fmt.Errorf("projection: commit: %w", err)
 	}
 	s.notify()
@@ -186,6 +194,7 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	if from > to {
 		return nil
 	}
+	defer r.release()
 	err := scan(ctx, from, to, func(ev *ledger.Event) error {
 		if err := r.apply(ev); err != nil {
 			return err
@@ -209,7 +218,11 @@ func (r *run) full() bool {
 
 func (r *run) apply(ev *ledger.Event) error {
 	if r.b == nil {
-		r.b, r.blind = r.s.db.NewIndexedBatch(), r.s.db.NewBatch()
+		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
+		r.blind, r.spare = r.spare, nil
+		if r.blind == nil {
+			r.blind = r.s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(4 * r.s.opts.BatchBytes))
+		}
 		for _, e := range r.entries {
 			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind}
 		}
@@ -253,22 +266,32 @@ func (r *run) flush(wo *pebble.WriteOptions) error {
 		}
 		e.moved = false
 	}
-	b := r.b
-	if !r.blind.Empty() {
+	b, blind := r.b, r.blind
+	r.b, r.blind, r.pending = nil, nil, 0
+	r.lastIndexed = b.Len()
+	if !blind.Empty() {
 		// The unindexed writes and the (smaller) indexed ones go in one commit. Their
 		// keys are disjoint (see writer.setBlind), so the order between them does not
 		// matter.
-		if err := r.blind.Apply(b, nil); err != nil {
-			r.abort()
+		err := blind.Apply(b, nil)
+		b.Close()
+		if err != nil {
+			blind.Close()
 			return err
 		}
-		b.Close()
-		b = r.blind
-	} else {
-		r.blind.Close()
+		b = blind
 	}
-	r.b, r.blind, r.pending = nil, nil, 0
-	return r.s.commitWith(b, wo)
+	err := r.s.commitWith(b, wo)
+	if b != blind {
+		b.Close()
+	}
+	if err != nil {
+		blind.Close()
+		return err
+	}
+	blind.Reset()
+	r.spare = blind
+	return nil
 }
 
 func (r *run) abort() {
@@ -279,11 +302,20 @@ func (r *run) abort() {
 	}
 }
 
+// release drops the spare batch when the run is done.
+func (r *run) release() {
+	if r.spare != nil {
+		r.spare.Close()
+		r.spare = nil
+	}
+}
+
 // follow subscribes to the ledger from the lowest checkpoint and applies live events,
 // committing when the subscription has nothing more waiting or a batch is full.
 func (r *run) follow(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer r.release()
 	ch := make(chan ledger.Event, 1024)
 	subErr := make(chan error, 1)
 	go func() {
