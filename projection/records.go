@@ -192,7 +192,6 @@ func decode(b []byte, v any) error {
 
 func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
 
-
 func keyEmp(emp string) []byte              { return []byte("e/" + emp) }
 func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + emp) }
 func keyByPolicy(pol, emp string) []byte    { return []byte("y/" + pol + "/" + emp) }
