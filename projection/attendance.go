@@ -66,9 +66,9 @@ type Attendance struct {
 
 	// Day states and payroll rows; the ones changed in this batch are written at Flush.
 	days      map[dayKey]*dayState
-	daysDirty map[dayKey]bool
+	daysDirty []dayKey // the days whose state changed in this batch (dayState.changed)
 	pays      genCache[payKey, *PayrollRow]
-	paysDirty map[payKey]bool
+	paysDirty map[payKey]*PayrollRow
 	// Punch and correction-request references written in this batch (blind, so a void
 	// or decision in the same batch finds them here), and the employees whose record
 	// was written through the batch index (new ones, for scans of e/).
@@ -155,8 +155,8 @@ func (a *Attendance) reset() {
 	a.nextDue = 0
 	a.watermark = 0
 	a.closed = nil
-	a.daysDirty = map[dayKey]bool{}
-	a.paysDirty = map[payKey]bool{}
+	a.daysDirty = a.daysDirty[:0]
+	a.paysDirty = map[payKey]*PayrollRow{}
 	a.refs, a.empNew = map[refKey]refRec{}, map[string]bool{}
 	if a.dirty == nil {
 		a.dirty = map[string]map[string]dirtyDay{}
@@ -616,7 +616,13 @@ func (a *Attendance) pruneDays() {
 	}
 }
 
-func (a *Attendance) changedDay(emp, date string) { a.daysDirty[dayKey{emp, date}] = true }
+// changedDay marks st, the state of emp's date, to be written at Flush.
+func (a *Attendance) changedDay(emp, date string, st *dayState) {
+	if !st.changed {
+		st.changed = true
+		a.daysDirty = append(a.daysDirty, dayKey{emp, date})
+	}
+}
 
 // putInput adds (or replaces, by seq) an input of emp's date.
 func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
@@ -641,7 +647,7 @@ func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
 	} else {
 		st.Inputs = slices.Insert(st.Inputs, i, *in)
 	}
-	a.changedDay(emp, date)
+	a.changedDay(emp, date, st)
 	return nil
 }
 

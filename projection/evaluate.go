@@ -152,15 +152,16 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
-	days := sortedKeys(a.daysDirty, func(x, y dayKey) int {
+	slices.SortFunc(a.daysDirty, func(x, y dayKey) int {
 		return cmp.Or(strings.Compare(x.emp, y.emp), strings.Compare(x.date, y.date))
 	})
-	for _, k := range days {
+	for _, k := range a.daysDirty {
 		if rec, _ := a.emps.get(k.emp); rec != nil && k.date > rec.LastState {
 			rec.LastState = k.date
 			a.empDirty[k.emp] = true
 		}
 		st := a.days[k]
+		st.changed = false
 		if err := a.writeBlind(w, keyDayState(k.emp, k.date), st); err != nil {
 			return err
 		}
@@ -169,7 +170,7 @@ func (a *Attendance) Flush(w Writer) error {
 		return cmp.Or(strings.Compare(x.from, y.from), strings.Compare(x.emp, y.emp))
 	})
 	for _, k := range pays {
-		row, _ := a.pays.get(k)
+		row := a.paysDirty[k]
 		if err := a.writeBlind(w, keyPay(k.from, k.emp), row); err != nil {
 			return err
 		}
@@ -203,7 +204,7 @@ func (a *Attendance) write(w Writer, key []byte, rec wireRecord) error {
 }
 
 // sortedKeys returns the keys of m in the order of cmp.
-func sortedKeys[K comparable](m map[K]bool, cmp func(x, y K) int) []K {
+func sortedKeys[K comparable, V any](m map[K]V, cmp func(x, y K) int) []K {
 	keys := make([]K, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -359,7 +360,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	}
 	if !st.Evaluated || !st.Last.equal(row.Figures) {
 		st.Evaluated, st.Last = true, row.Figures
-		a.changedDay(emp, date)
+		a.changedDay(emp, date, st)
 	}
 	if pv == nil {
 		return nil

@@ -85,7 +85,7 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv
 	changed := false
 	defer func() {
 		if changed {
-			a.changedDay(emp, date)
+			a.changedDay(emp, date, st)
 		}
 	}()
 	if st.AdjPeriod != "" {
@@ -174,7 +174,7 @@ func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*Payroll
 		}
 		a.pays.put(k, row)
 	}
-	a.paysDirty[k] = true
+	a.paysDirty[k] = row
 	return row, nil
 }
 

@@ -158,6 +158,8 @@ type dayState struct {
 	Base      Figures
 	AdjPeriod string // "" for none
 	Adj       Figures
+
+	changed bool // in memory only: to be written at Flush (see Attendance.changedDay)
 }
 
 // encode encodes a record: with its wire codec (every record the projection writes has
