@@ -94,49 +94,8 @@ func unmarshalPlain(raw []byte, v any) error {
 // The hand-written codec writes and reads raw bytes. Each value has exactly one form:
 // uint8 as 0xcc, int32 as 0xd2, int64 as 0xd3, strings and bins in the shortest length
 // form (an empty bin is nil), arrays in the shortest form. It has no floats: only
-// sealed values (PunchEvidence, WorkLocation) carry them, encoded by reflection.
-
-func appendArrayLen(b []byte, n int) []byte {
-	switch {
-	case n < 16:
-		return append(b, msgpcode.FixedArrayLow|byte(n))
-	case n <= math.MaxUint16:
-		return binary.BigEndian.AppendUint16(append(b, msgpcode.Array16), uint16(n))
-	}
-	return binary.BigEndian.AppendUint32(append(b, msgpcode.Array32), uint32(n))
-}
-
-func appendU8(b []byte, v uint8) []byte { return append(b, msgpcode.Uint8, v) }
-
-func appendI32(b []byte, v int32) []byte {
-	return binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(v))
-}
-
-func appendI64(b []byte, v int64) []byte {
-	return binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(v))
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, msgpcode.True)
-	}
-	return append(b, msgpcode.False)
-}
-
-func appendStr(b []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n < 32:
-		b = append(b, msgpcode.FixedStrLow|byte(n))
-	case n < 256:
-		b = append(b, msgpcode.Str8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Str16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Str32), uint32(n))
-	}
-	return append(b, s...)
-}
+// sealed values (PunchEvidence, WorkLocation) carry them, encoded by reflection. The
+// integer, string and array forms are internal/msgpwire's (shared with projection).
 
 func appendBin(b []byte, v []byte) []byte {
 	n := len(v)

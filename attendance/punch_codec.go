@@ -3,6 +3,7 @@ package attendance
 import (
 	"fmt"
 
+	"github.com/punchledger/punchledger/internal/msgpwire"
 	"github.com/punchledger/punchledger/rules"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -137,38 +138,38 @@ func (p *PunchRecorded) AppendBinary(b []byte) ([]byte, error) {
 	if len(p.Factors) > maxFactors || len(p.Findings) > maxFindings {
 		return nil, fmt.Errorf("attendance: punch with %d factors and %d findings (max %d, %d)", len(p.Factors), len(p.Findings), maxFactors, maxFindings)
 	}
-	b = appendArrayLen(b, punchFields)
-	b = appendU8(b, uint8(p.Kind))
-	b = appendU8(b, uint8(p.Source))
-	b = appendStr(b, p.DeviceID)
-	b = appendI64(b, p.DeviceAt)
-	b = appendI64(b, p.ReceivedAt)
-	b = appendI64(b, p.UploadDeviceAt)
-	b = appendBool(b, p.Offline)
-	b = appendArrayLen(b, len(p.Factors))
+	b = msgpwire.AppendArrayLen(b, punchFields)
+	b = msgpwire.AppendU8(b, uint8(p.Kind))
+	b = msgpwire.AppendU8(b, uint8(p.Source))
+	b = msgpwire.AppendStr(b, p.DeviceID)
+	b = msgpwire.AppendI64(b, p.DeviceAt)
+	b = msgpwire.AppendI64(b, p.ReceivedAt)
+	b = msgpwire.AppendI64(b, p.UploadDeviceAt)
+	b = msgpwire.AppendBool(b, p.Offline)
+	b = msgpwire.AppendArrayLen(b, len(p.Factors))
 	for _, f := range p.Factors {
-		b = appendStr(b, f)
+		b = msgpwire.AppendStr(b, f)
 	}
-	b = appendBool(b, p.DeviceBound)
-	b = appendU8(b, uint8(p.Signature))
-	b = appendU8(b, uint8(p.Fence))
-	b = appendStr(b, p.Zone)
-	b = appendI32(b, p.Distance)
-	b = appendI32(b, p.Accuracy)
-	b = appendBool(b, p.Mock)
-	b = appendStr(b, p.Provider)
-	b = appendU8(b, uint8(p.WiFi))
-	b = appendU8(b, uint8(p.IP))
-	b = appendStr(b, p.PolicyID)
-	b = appendI64(b, p.PolicyVersion)
-	b = appendStr(b, p.Privacy)
-	b = appendU8(b, uint8(p.Outcome))
-	b = appendArrayLen(b, len(p.Findings))
+	b = msgpwire.AppendBool(b, p.DeviceBound)
+	b = msgpwire.AppendU8(b, uint8(p.Signature))
+	b = msgpwire.AppendU8(b, uint8(p.Fence))
+	b = msgpwire.AppendStr(b, p.Zone)
+	b = msgpwire.AppendI32(b, p.Distance)
+	b = msgpwire.AppendI32(b, p.Accuracy)
+	b = msgpwire.AppendBool(b, p.Mock)
+	b = msgpwire.AppendStr(b, p.Provider)
+	b = msgpwire.AppendU8(b, uint8(p.WiFi))
+	b = msgpwire.AppendU8(b, uint8(p.IP))
+	b = msgpwire.AppendStr(b, p.PolicyID)
+	b = msgpwire.AppendI64(b, p.PolicyVersion)
+	b = msgpwire.AppendStr(b, p.Privacy)
+	b = msgpwire.AppendU8(b, uint8(p.Outcome))
+	b = msgpwire.AppendArrayLen(b, len(p.Findings))
 	for _, f := range p.Findings {
-		b = appendArrayLen(b, findingFields)
-		b = appendStr(b, f.Code)
-		b = appendStr(b, f.Clause)
-		b = appendStr(b, f.Detail)
+		b = msgpwire.AppendArrayLen(b, findingFields)
+		b = msgpwire.AppendStr(b, f.Code)
+		b = msgpwire.AppendStr(b, f.Clause)
+		b = msgpwire.AppendStr(b, f.Detail)
 	}
 	b = appendBin(b, p.Sealed)
 	return b, nil

@@ -1,14 +1,16 @@
 package projection
 
+import "github.com/punchledger/punchledger/internal/msgpwire"
+
 // Wire codecs of the records (see wire.go). Field order is the struct's; the report
 // rows (Figures, DayRow, PayrollRow, ...) write an empty slice as nil, like their
 // msgpack.CustomEncoder methods always have.
 
 func (f *findingRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 3)
-	b = appendStr(b, f.Code)
-	b = appendStr(b, f.Clause)
-	return appendStr(b, f.Detail)
+	b = msgpwire.AppendArrayLen(b, 3)
+	b = msgpwire.AppendStr(b, f.Code)
+	b = msgpwire.AppendStr(b, f.Clause)
+	return msgpwire.AppendStr(b, f.Detail)
 }
 
 func (f *findingRec) decodeWire(r *wireReader) {
@@ -19,39 +21,39 @@ func (f *findingRec) decodeWire(r *wireReader) {
 const inputRecFields = 32
 
 func (in *inputRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, inputRecFields)
-	b = appendU8(b, in.Kind)
-	b = appendU64(b, in.Seq)
+	b = msgpwire.AppendArrayLen(b, inputRecFields)
+	b = msgpwire.AppendU8(b, in.Kind)
+	b = msgpwire.AppendU64(b, in.Seq)
 	b = appendID(b, in.ID)
-	b = appendStr(b, in.Type)
-	b = appendStr(b, in.Actor)
-	b = appendU8(b, in.PunchKind)
-	b = appendI64(b, in.At)
-	b = appendI64(b, in.ReceivedAt)
-	b = appendI64(b, in.RecordedAt)
-	b = appendU8(b, in.Source)
-	b = appendStr(b, in.DeviceID)
-	b = appendBool(b, in.DeviceBound)
+	b = msgpwire.AppendStr(b, in.Type)
+	b = msgpwire.AppendStr(b, in.Actor)
+	b = msgpwire.AppendU8(b, in.PunchKind)
+	b = msgpwire.AppendI64(b, in.At)
+	b = msgpwire.AppendI64(b, in.ReceivedAt)
+	b = msgpwire.AppendI64(b, in.RecordedAt)
+	b = msgpwire.AppendU8(b, in.Source)
+	b = msgpwire.AppendStr(b, in.DeviceID)
+	b = msgpwire.AppendBool(b, in.DeviceBound)
 	b = appendStrings(b, in.Factors)
-	b = appendBool(b, in.Offline)
-	b = appendU8(b, in.Signature)
-	b = appendU8(b, in.Fence)
-	b = appendStr(b, in.Zone)
-	b = appendI32(b, in.Distance)
-	b = appendU8(b, in.Outcome)
+	b = msgpwire.AppendBool(b, in.Offline)
+	b = msgpwire.AppendU8(b, in.Signature)
+	b = msgpwire.AppendU8(b, in.Fence)
+	b = msgpwire.AppendStr(b, in.Zone)
+	b = msgpwire.AppendI32(b, in.Distance)
+	b = msgpwire.AppendU8(b, in.Outcome)
 	b = appendSlice(b, in.Findings)
-	b = appendStr(b, in.PolicyID)
-	b = appendI64(b, in.PolicyVersion)
-	b = appendU64(b, in.VoidSeq)
+	b = msgpwire.AppendStr(b, in.PolicyID)
+	b = msgpwire.AppendI64(b, in.PolicyVersion)
+	b = msgpwire.AppendU64(b, in.VoidSeq)
 	b = appendID(b, in.VoidID)
-	b = appendStr(b, in.CorrKind)
+	b = msgpwire.AppendStr(b, in.CorrKind)
 	b = appendID(b, in.CorrPunch)
-	b = appendU8(b, in.CorrState)
-	b = appendStr(b, in.CorrStage)
-	b = appendU64(b, in.DecisionSeq)
+	b = msgpwire.AppendU8(b, in.CorrState)
+	b = msgpwire.AppendStr(b, in.CorrStage)
+	b = msgpwire.AppendU64(b, in.DecisionSeq)
 	b = appendID(b, in.DecisionID)
-	b = appendStr(b, in.LeaveKind)
-	return appendI32(b, in.LeaveMinutes)
+	b = msgpwire.AppendStr(b, in.LeaveKind)
+	return msgpwire.AppendI32(b, in.LeaveMinutes)
 }
 
 func (in *inputRec) decodeWire(r *wireReader) {
@@ -69,13 +71,13 @@ func (in *inputRec) decodeWire(r *wireReader) {
 }
 
 func (st *dayState) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 7)
+	b = msgpwire.AppendArrayLen(b, 7)
 	b = appendSlice(b, st.Inputs)
 	b = st.Last.appendWire(b)
-	b = appendBool(b, st.Evaluated)
-	b = appendStr(b, st.Period)
+	b = msgpwire.AppendBool(b, st.Evaluated)
+	b = msgpwire.AppendStr(b, st.Period)
 	b = st.Base.appendWire(b)
-	b = appendStr(b, st.AdjPeriod)
+	b = msgpwire.AppendStr(b, st.AdjPeriod)
 	return st.Adj.appendWire(b)
 }
 
@@ -90,11 +92,11 @@ func (st *dayState) decodeWire(r *wireReader) {
 }
 
 func (ro *rosterRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 5)
-	b = appendStr(b, ro.From)
-	b = appendStr(b, ro.To)
-	b = appendStr(b, ro.Shift)
-	b = appendU64(b, ro.Seq)
+	b = msgpwire.AppendArrayLen(b, 5)
+	b = msgpwire.AppendStr(b, ro.From)
+	b = msgpwire.AppendStr(b, ro.To)
+	b = msgpwire.AppendStr(b, ro.Shift)
+	b = msgpwire.AppendU64(b, ro.Seq)
 	return appendID(b, ro.ID)
 }
 
@@ -104,21 +106,21 @@ func (ro *rosterRec) decodeWire(r *wireReader) {
 }
 
 func (e *employeeRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 14)
-	b = appendStr(b, e.ID)
-	b = appendStr(b, e.Manager)
-	b = appendStr(b, e.Site)
-	b = appendStr(b, e.PolicyID)
-	b = appendStr(b, e.TimeZone)
-	b = appendStr(b, e.JoinedOn)
-	b = appendStr(b, e.LeftOn)
-	b = appendBool(b, e.Erased)
+	b = msgpwire.AppendArrayLen(b, 14)
+	b = msgpwire.AppendStr(b, e.ID)
+	b = msgpwire.AppendStr(b, e.Manager)
+	b = msgpwire.AppendStr(b, e.Site)
+	b = msgpwire.AppendStr(b, e.PolicyID)
+	b = msgpwire.AppendStr(b, e.TimeZone)
+	b = msgpwire.AppendStr(b, e.JoinedOn)
+	b = msgpwire.AppendStr(b, e.LeftOn)
+	b = msgpwire.AppendBool(b, e.Erased)
 	b = appendSlice(b, e.Roster)
-	b = appendStr(b, e.Start)
-	b = appendStr(b, e.Through)
-	b = appendI64(b, e.DueAt)
-	b = appendStr(b, e.LastState)
-	return appendU64(b, e.Registered)
+	b = msgpwire.AppendStr(b, e.Start)
+	b = msgpwire.AppendStr(b, e.Through)
+	b = msgpwire.AppendI64(b, e.DueAt)
+	b = msgpwire.AppendStr(b, e.LastState)
+	return msgpwire.AppendU64(b, e.Registered)
 }
 
 func (e *employeeRec) decodeWire(r *wireReader) {
@@ -130,10 +132,10 @@ func (e *employeeRec) decodeWire(r *wireReader) {
 }
 
 func (rr *refRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 3)
-	b = appendStr(b, rr.Employee)
-	b = appendStr(b, rr.Date)
-	return appendU64(b, rr.Seq)
+	b = msgpwire.AppendArrayLen(b, 3)
+	b = msgpwire.AppendStr(b, rr.Employee)
+	b = msgpwire.AppendStr(b, rr.Date)
+	return msgpwire.AppendU64(b, rr.Seq)
 }
 
 func (rr *refRec) decodeWire(r *wireReader) {
@@ -142,11 +144,11 @@ func (rr *refRec) decodeWire(r *wireReader) {
 }
 
 func (c *closedRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 5)
-	b = appendStr(b, c.PolicyID)
-	b = appendStr(b, c.From)
-	b = appendStr(b, c.To)
-	b = appendU64(b, c.Seq)
+	b = msgpwire.AppendArrayLen(b, 5)
+	b = msgpwire.AppendStr(b, c.PolicyID)
+	b = msgpwire.AppendStr(b, c.From)
+	b = msgpwire.AppendStr(b, c.To)
+	b = msgpwire.AppendU64(b, c.Seq)
 	return appendID(b, c.ID)
 }
 
@@ -156,11 +158,11 @@ func (c *closedRec) decodeWire(r *wireReader) {
 }
 
 func (p *policyRec) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 6)
-	b = appendStr(b, p.PolicyID)
-	b = appendI64(b, p.Version)
-	b = appendStr(b, p.EffectiveFrom)
-	b = appendU64(b, p.Seq)
+	b = msgpwire.AppendArrayLen(b, 6)
+	b = msgpwire.AppendStr(b, p.PolicyID)
+	b = msgpwire.AppendI64(b, p.Version)
+	b = msgpwire.AppendStr(b, p.EffectiveFrom)
+	b = msgpwire.AppendU64(b, p.Seq)
 	b = appendID(b, p.ID)
 	return appendBin(b, p.Policy)
 }
@@ -171,11 +173,11 @@ func (p *policyRec) decodeWire(r *wireReader) {
 }
 
 func (q *QuotaRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 9)
-	b = appendStr(b, q.Employee)
-	b = appendStr(b, q.Month)
+	b = msgpwire.AppendArrayLen(b, 9)
+	b = msgpwire.AppendStr(b, q.Employee)
+	b = msgpwire.AppendStr(b, q.Month)
 	for _, v := range [...]int32{q.Requested, q.Pending, q.Approved, q.Rejected, q.Withdrawn, q.Used, q.Limit} {
-		b = appendI32(b, v)
+		b = msgpwire.AppendI32(b, v)
 	}
 	return b
 }
@@ -189,10 +191,10 @@ func (q *QuotaRow) decodeWire(r *wireReader) {
 // --- report rows: empty slices are written as nil and read back as nil ---
 
 func (e *EventRef) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 3)
-	b = appendU64(b, e.Seq)
-	b = appendStr(b, e.Type)
-	return appendStr(b, e.ID)
+	b = msgpwire.AppendArrayLen(b, 3)
+	b = msgpwire.AppendU64(b, e.Seq)
+	b = msgpwire.AppendStr(b, e.Type)
+	return msgpwire.AppendStr(b, e.ID)
 }
 
 func (e *EventRef) decodeWire(r *wireReader) {
@@ -201,11 +203,11 @@ func (e *EventRef) decodeWire(r *wireReader) {
 }
 
 func (o *OvertimeRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 4)
-	b = appendStr(b, o.Category)
-	b = appendI32(b, o.Percent)
-	b = appendBool(b, o.Approved)
-	return appendI32(b, o.Minutes)
+	b = msgpwire.AppendArrayLen(b, 4)
+	b = msgpwire.AppendStr(b, o.Category)
+	b = msgpwire.AppendI32(b, o.Percent)
+	b = msgpwire.AppendBool(b, o.Approved)
+	return msgpwire.AppendI32(b, o.Minutes)
 }
 
 func (o *OvertimeRow) decodeWire(r *wireReader) {
@@ -238,15 +240,15 @@ func decodeRows[T any, P interface {
 }
 
 func (g *Figures) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 8)
-	b = appendI32(b, g.Days)
-	b = appendI32(b, g.Worked)
-	b = appendI32(b, g.Regular)
+	b = msgpwire.AppendArrayLen(b, 8)
+	b = msgpwire.AppendI32(b, g.Days)
+	b = msgpwire.AppendI32(b, g.Worked)
+	b = msgpwire.AppendI32(b, g.Regular)
 	b = appendRows(b, g.Overtime)
-	b = appendI32(b, g.Night)
-	b = appendI32(b, g.UnpaidBreak)
-	b = appendI32(b, g.Absent)
-	return appendI32(b, g.Leave)
+	b = msgpwire.AppendI32(b, g.Night)
+	b = msgpwire.AppendI32(b, g.UnpaidBreak)
+	b = msgpwire.AppendI32(b, g.Absent)
+	return msgpwire.AppendI32(b, g.Leave)
 }
 
 func (g *Figures) decodeWire(r *wireReader) {
@@ -257,11 +259,11 @@ func (g *Figures) decodeWire(r *wireReader) {
 }
 
 func (a *AdjustmentRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 4)
-	b = appendStr(b, a.Date)
-	b = appendStr(b, a.Period)
+	b = msgpwire.AppendArrayLen(b, 4)
+	b = msgpwire.AppendStr(b, a.Date)
+	b = msgpwire.AppendStr(b, a.Period)
 	b = a.Delta.appendWire(b)
-	return appendU64(b, a.Seq)
+	return msgpwire.AppendU64(b, a.Seq)
 }
 
 func (a *AdjustmentRow) decodeWire(r *wireReader) {
@@ -272,11 +274,11 @@ func (a *AdjustmentRow) decodeWire(r *wireReader) {
 }
 
 func (p *PayrollRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 8)
-	b = appendStr(b, p.Employee)
-	b = appendStr(b, p.From)
-	b = appendStr(b, p.To)
-	b = appendBool(b, p.Closed)
+	b = msgpwire.AppendArrayLen(b, 8)
+	b = msgpwire.AppendStr(b, p.Employee)
+	b = msgpwire.AppendStr(b, p.From)
+	b = msgpwire.AppendStr(b, p.To)
+	b = msgpwire.AppendBool(b, p.Closed)
 	b = p.ClosedBy.appendWire(b)
 	b = p.Totals.appendWire(b)
 	b = appendRows(b, p.Adjustments)
@@ -293,10 +295,10 @@ func (p *PayrollRow) decodeWire(r *wireReader) {
 }
 
 func (x *ReasonRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 3)
-	b = appendStr(b, x.Code)
-	b = appendStr(b, x.Clause)
-	return appendStr(b, x.Detail)
+	b = msgpwire.AppendArrayLen(b, 3)
+	b = msgpwire.AppendStr(b, x.Code)
+	b = msgpwire.AppendStr(b, x.Clause)
+	return msgpwire.AppendStr(b, x.Detail)
 }
 
 func (x *ReasonRow) decodeWire(r *wireReader) {
@@ -305,12 +307,12 @@ func (x *ReasonRow) decodeWire(r *wireReader) {
 }
 
 func (e *ExceptionRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 6)
-	b = appendStr(b, e.Employee)
-	b = appendStr(b, e.Date)
-	b = appendStr(b, e.Code)
-	b = appendStr(b, e.Clause)
-	b = appendStr(b, e.Detail)
+	b = msgpwire.AppendArrayLen(b, 6)
+	b = msgpwire.AppendStr(b, e.Employee)
+	b = msgpwire.AppendStr(b, e.Date)
+	b = msgpwire.AppendStr(b, e.Code)
+	b = msgpwire.AppendStr(b, e.Clause)
+	b = msgpwire.AppendStr(b, e.Detail)
 	return e.Event.appendWire(b)
 }
 
@@ -321,28 +323,28 @@ func (e *ExceptionRow) decodeWire(r *wireReader) {
 }
 
 func (d *DayRow) appendWire(b []byte) []byte {
-	b = appendArrayLen(b, 21)
-	b = appendStr(b, d.Employee)
-	b = appendStr(b, d.Date)
-	b = appendStr(b, d.Kind)
-	b = appendStr(b, d.Shift)
-	b = appendStr(b, d.Status)
-	b = appendBool(b, d.Final)
-	b = appendBool(b, d.Field)
-	b = appendStr(b, d.FirstIn)
-	b = appendStr(b, d.LastOut)
-	b = appendI32(b, d.Worked)
-	b = appendI32(b, d.WorkedExact)
-	b = appendI32(b, d.Late)
-	b = appendI32(b, d.EarlyLeave)
+	b = msgpwire.AppendArrayLen(b, 21)
+	b = msgpwire.AppendStr(b, d.Employee)
+	b = msgpwire.AppendStr(b, d.Date)
+	b = msgpwire.AppendStr(b, d.Kind)
+	b = msgpwire.AppendStr(b, d.Shift)
+	b = msgpwire.AppendStr(b, d.Status)
+	b = msgpwire.AppendBool(b, d.Final)
+	b = msgpwire.AppendBool(b, d.Field)
+	b = msgpwire.AppendStr(b, d.FirstIn)
+	b = msgpwire.AppendStr(b, d.LastOut)
+	b = msgpwire.AppendI32(b, d.Worked)
+	b = msgpwire.AppendI32(b, d.WorkedExact)
+	b = msgpwire.AppendI32(b, d.Late)
+	b = msgpwire.AppendI32(b, d.EarlyLeave)
 	b = d.Figures.appendWire(b)
 	b = appendRows(b, d.Reasons)
 	b = appendRows(b, d.Exceptions)
-	b = appendStr(b, d.PolicyID)
-	b = appendI64(b, d.PolicyVersion)
+	b = msgpwire.AppendStr(b, d.PolicyID)
+	b = msgpwire.AppendI64(b, d.PolicyVersion)
 	b = d.PolicyEvent.appendWire(b)
-	b = appendStr(b, d.AsOf)
-	return appendU64(b, d.LastSeq)
+	b = msgpwire.AppendStr(b, d.AsOf)
+	return msgpwire.AppendU64(b, d.LastSeq)
 }
 
 func (d *DayRow) decodeWire(r *wireReader) {

@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/punchledger/punchledger/internal/msgpwire"
 )
 
 // Append-style codecs for the records the projection writes and reads back on every
@@ -31,58 +33,12 @@ type wireRecord interface {
 // allocate more than the input could hold (every element takes at least one byte).
 func maxWireSlice(r *wireReader) int { return len(r.b) }
 
-func appendArrayLen(b []byte, n int) []byte {
-	switch {
-	case n < 16:
-		return append(b, msgpcode.FixedArrayLow|byte(n))
-	case n <= math.MaxUint16:
-		return binary.BigEndian.AppendUint16(append(b, msgpcode.Array16), uint16(n))
-	}
-	return binary.BigEndian.AppendUint32(append(b, msgpcode.Array32), uint32(n))
-}
-
 // appendSliceLen writes a slice's header: nil for a nil slice, as reflection does.
 func appendSliceLen(b []byte, n int, isNil bool) []byte {
 	if isNil {
 		return append(b, msgpcode.Nil)
 	}
-	return appendArrayLen(b, n)
-}
-
-func appendU8(b []byte, v uint8) []byte { return append(b, msgpcode.Uint8, v) }
-
-func appendI32(b []byte, v int32) []byte {
-	return binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(v))
-}
-
-func appendI64(b []byte, v int64) []byte {
-	return binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(v))
-}
-
-func appendU64(b []byte, v uint64) []byte {
-	return binary.BigEndian.AppendUint64(append(b, msgpcode.Uint64), v)
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, msgpcode.True)
-	}
-	return append(b, msgpcode.False)
-}
-
-func appendStr(b []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n < 32:
-		b = append(b, msgpcode.FixedStrLow|byte(n))
-	case n < 256:
-		b = append(b, msgpcode.Str8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Str16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Str32), uint32(n))
-	}
-	return append(b, s...)
+	return msgpwire.AppendArrayLen(b, n)
 }
 
 // appendID writes a [16]byte as reflection does: a bin of 16 bytes, zero or not.
@@ -309,7 +265,7 @@ func decodeStrings(r *wireReader) []string {
 func appendStrings(b []byte, s []string) []byte {
 	b = appendSliceLen(b, len(s), s == nil)
 	for _, x := range s {
-		b = appendStr(b, x)
+		b = msgpwire.AppendStr(b, x)
 	}
 	return b
 }

@@ -1,0 +1,67 @@
+// Package msgpwire appends msgpack values in the forms punchledger's hand-written codecs
+// share (attendance's payloads, projection's records): fixed-width integers as declared
+// (uint8 0xcc, int32 0xd2, int64 0xd3, uint64 0xcf), strings and arrays in their
+// shortest length form. These are the bytes msgpack's reflection encoder writes for the
+// same Go types with its default settings, so a codec built from them can replace
+// reflection without changing stored bytes.
+package msgpwire
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+)
+
+// AppendArrayLen appends an array header of n elements.
+func AppendArrayLen(b []byte, n int) []byte {
+	switch {
+	case n < 16:
+		return append(b, msgpcode.FixedArrayLow|byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, msgpcode.Array16), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(b, msgpcode.Array32), uint32(n))
+}
+
+// AppendU8 appends v as a uint8 (0xcc).
+func AppendU8(b []byte, v uint8) []byte { return append(b, msgpcode.Uint8, v) }
+
+// AppendI32 appends v as an int32 (0xd2).
+func AppendI32(b []byte, v int32) []byte {
+	return binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(v))
+}
+
+// AppendI64 appends v as an int64 (0xd3).
+func AppendI64(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(v))
+}
+
+// AppendU64 appends v as a uint64 (0xcf).
+func AppendU64(b []byte, v uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, msgpcode.Uint64), v)
+}
+
+// AppendBool appends v.
+func AppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, msgpcode.True)
+	}
+	return append(b, msgpcode.False)
+}
+
+// AppendStr appends s as a string in its shortest form.
+func AppendStr(b []byte, s string) []byte {
+	n := len(s)
+	switch {
+	case n < 32:
+		b = append(b, msgpcode.FixedStrLow|byte(n))
+	case n < 256:
+		b = append(b, msgpcode.Str8, byte(n))
+	case n <= math.MaxUint16:
+		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Str16), uint16(n))
+	default:
+		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Str32), uint32(n))
+	}
+	return append(b, s...)
+}
