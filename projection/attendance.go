@@ -77,7 +77,8 @@ type Attendance struct {
 	// cached: the caches hold the state of space as committed by this value.
 	cached bool
 
-	punch attendance.PunchRecorded // reused by the punch fast path
+	punch   attendance.PunchRecorded // reused by the punch fast path
+	punches []rules.Punch            // reused by evaluateDay for DayInput.Punches
 	// space is the key prefix of the state the employee cache belongs to.
 	space     []byte
 	batchOpen bool
@@ -149,15 +150,17 @@ func (a *Attendance) beginBatch(w Writer) error {
 }
 
 func (a *Attendance) reset() {
-	a.empDirty = map[string]bool{}
+	// The per-batch maps are cleared rather than made again: a catch-up batch fills
+	// them with tens of thousands of entries, and a cleared map keeps its buckets.
+	a.empDirty = clearOrMake(a.empDirty)
 	a.policies = map[string][]*policyVersion{}
 	a.dueLoaded = false
 	a.nextDue = 0
 	a.watermark = 0
 	a.closed = nil
 	a.daysDirty = a.daysDirty[:0]
-	a.paysDirty = map[payKey]*PayrollRow{}
-	a.refs, a.empNew = map[refKey]refRec{}, map[string]bool{}
+	a.paysDirty = clearOrMake(a.paysDirty)
+	a.refs, a.empNew = clearOrMake(a.refs), clearOrMake(a.empNew)
 	if a.dirty == nil {
 		a.dirty = map[string]map[string]dirtyDay{}
 	}
@@ -239,6 +242,14 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 		a.empDirty[emp] = true
 	}
 	return nil
+}
+
+func clearOrMake[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
 }
 
 // --- employees ---

@@ -287,7 +287,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	}
 	ins := st.Inputs
 	asOf := time.Unix(0, dd.asOf).UTC()
-	in := rules.DayInput{Date: day, Roster: rec.roster(), AsOf: asOf, SyncedThrough: asOf}
+	in := rules.DayInput{Date: day, Roster: rec.roster(), AsOf: asOf, SyncedThrough: asOf, Punches: a.punches[:0]}
 	if pv != nil {
 		in.Policy = pv.policy
 	}
@@ -342,7 +342,9 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 			return err
 		}
 	}
-	res := rules.Evaluate(in)
+	res := rules.Evaluate(in) // keeps nothing of in.Punches (its Punches are ID copies)
+	a.punches = in.Punches
+	clear(a.punches) // the next evaluation overwrites them; hold no strings meanwhile
 	row := a.dayRow(emp, date, &res, ins, pv, dd)
 	b, err := a.enc.encode(row)
 	if err != nil {

@@ -80,11 +80,10 @@ type run struct {
 	b       *pebble.Batch // indexed: the projections' reads see their writes
 	blind   *pebble.Batch // unindexed writes (writer.setBlind), committed with b
 	pending int
-	// Allocation between batches: the last blind batch, reset for reuse (a catch-up
-	// batch is tens of MiB, which would otherwise be allocated again, doubling, per
-	// batch), and the size of the last indexed batch (to allocate the next at once).
-	spare       *pebble.Batch
-	lastIndexed int
+	// Sizes of the last batch, to allocate the next ones at once: a catch-up batch is
+	// tens of MiB, which would otherwise grow by doubling (and the blind one again
+	// when the indexed writes are appended to it).
+	lastIndexed, lastTotal int
 }
 
 func (s *Store) newRun(space string, ps []Projection) (*run, error) {
@@ -194,7 +193,6 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	if from > to {
 		return nil
 	}
-	defer r.release()
 	err := scan(ctx, from, to, func(ev *ledger.Event) error {
 		if err := r.apply(ev); err != nil {
 			return err
@@ -219,10 +217,7 @@ func (r *run) full() bool {
 func (r *run) apply(ev *ledger.Event) error {
 	if r.b == nil {
 		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
-		r.blind, r.spare = r.spare, nil
-		if r.blind == nil {
-			r.blind = r.s.db.NewBatch(pebble.WithMaxRetainedSizeBytes(4 * r.s.opts.BatchBytes))
-		}
+		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
 		for _, e := range r.entries {
 			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind}
 		}
@@ -281,17 +276,13 @@ func (r *run) flush(wo *pebble.WriteOptions) error {
 		}
 		b = blind
 	}
+	r.lastTotal = b.Len()
 	err := r.s.commitWith(b, wo)
+	b.Close()
 	if b != blind {
-		b.Close()
-	}
-	if err != nil {
 		blind.Close()
-		return err
 	}
-	blind.Reset()
-	r.spare = blind
-	return nil
+	return err
 }
 
 func (r *run) abort() {
@@ -302,20 +293,12 @@ func (r *run) abort() {
 	}
 }
 
-// release drops the spare batch when the run is done.
-func (r *run) release() {
-	if r.spare != nil {
-		r.spare.Close()
-		r.spare = nil
-	}
-}
 
 // follow subscribes to the ledger from the lowest checkpoint and applies live events,
 // committing when the subscription has nothing more waiting or a batch is full.
 func (r *run) follow(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer r.release()
 	ch := make(chan ledger.Event, 1024)
 	subErr := make(chan error, 1)
 	go func() {
