@@ -293,7 +293,6 @@ func (r *run) abort() {
 	}
 }
 
-
 // follow subscribes to the ledger from the lowest checkpoint and applies live events,
 // committing when the subscription has nothing more waiting or a batch is full.
 func (r *run) follow(ctx context.Context) error {
