@@ -12,9 +12,9 @@
 //     ledger's head (or a given seq) and returns; [Store.Run] then follows the ledger's
 //     tail ([ledger.Ledger.Subscribe]) until its context ends. Several projections are
 //     fed from one read of the log.
-//   - Events are applied in batches (Options.BatchEvents, default 65536, or BatchBytes of writes): everything the
-//     projections wrote for a batch, and their checkpoints, are committed in one Pebble
-//     batch. A projection that implements [Flusher] gets a Flush call before each
+//   - Events are applied in batches (Options.BatchEvents and BatchBytes): everything
+//     the projections wrote for a batch, and their checkpoints, are committed in one
+//     Pebble batch. A projection that implements [Flusher] gets a Flush call before each
 //     commit, to write work it deferred (the built-in projection evaluates each touched
 //     employee-day once per batch).
 //   - [Store.Wait] and [Store.Sync] block until a projection has caught up to a seq.

@@ -15,7 +15,9 @@ import (
 // CatchUp applies to the live projections ps every event from each one's checkpoint up to
 // seq to (0 means the ledger's head at the call), then returns. A projection whose code
 // version differs from its stored one is dropped and rebuilt from the start. All
-// projections are fed from one read of the log.
+// projections are fed from one read of the log. Only the last commit is synced (unless
+// Options.NoSync): a machine crash during a catch-up can only lose progress, never
+// leave state that disagrees with its checkpoint.
 func (s *Store) CatchUp(ctx context.Context, to uint64, ps ...Projection) error {
 	r, err := s.newRun(liveSpace, ps)
 	if err != nil {
