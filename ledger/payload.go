@@ -28,9 +28,25 @@ func Marshal(p Payload) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// PayloadDecoder is implemented by payloads that decode their own stored bytes (what
+// Marshal wrote) without the msgpack decoder's machinery: Unmarshal, and so
+// Registry.Decode, call DecodePayload directly. It must be as strict as Unmarshal:
+// accept exactly the bytes Marshal writes for some value and refuse anything else. A
+// log scan decodes every event, so for the frequent types this is worth a hand-written
+// decoder (attendance's punches have one).
+type PayloadDecoder interface {
+	DecodePayload(data []byte) error
+}
+
 // Unmarshal decodes data into p (a pointer). It is strict: unknown fields and leftover
 // bytes are errors (wrapping ErrInvalid).
 func Unmarshal(data []byte, p Payload) error {
+	if d, ok := p.(PayloadDecoder); ok {
+		if err := d.DecodePayload(data); err != nil {
+			return fmt.Errorf("%w: unmarshal %s/%d: %v", ErrInvalid, p.EventType(), p.SchemaVersion(), err)
+		}
+		return nil
+	}
 	r := bytes.NewReader(data)
 	dec := msgpack.NewDecoder(r)
 	dec.DisallowUnknownFields(true)

@@ -74,3 +74,42 @@ func TestRegistry(t *testing.T) {
 	}()
 	reg.Register(clockedIn{})
 }
+
+// selfDecoding is a payload with its own decoder: a msgpack array of one string,
+// encoded by msgpack and decoded by hand.
+type selfDecoding struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Name     string
+	calls    *int
+}
+
+func (selfDecoding) EventType() string     { return "test.self_decoding" }
+func (selfDecoding) SchemaVersion() uint16 { return 1 }
+
+func (p *selfDecoding) DecodePayload(data []byte) error {
+	if p.calls != nil {
+		*p.calls++
+	}
+	// fixarray(1), fixstr(n), bytes
+	if len(data) < 2 || data[0] != 0x91 || data[1]&0xe0 != 0xa0 || len(data) != 2+int(data[1]&0x1f) {
+		return errors.New("not a one-string array")
+	}
+	p.Name = string(data[2:])
+	return nil
+}
+
+// TestPayloadDecoder: Unmarshal hands the bytes to a payload's own decoder, and its
+// refusal is ErrInvalid like any other.
+func TestPayloadDecoder(t *testing.T) {
+	data, err := ledger.Marshal(&selfDecoding{Name: "E1"})
+	mustf(t, err, "marshal")
+	calls := 0
+	p := &selfDecoding{calls: &calls}
+	mustf(t, ledger.Unmarshal(data, p), "unmarshal")
+	if p.Name != "E1" || calls != 1 {
+		t.Fatalf("decoded %q with %d calls of DecodePayload, want E1 and 1", p.Name, calls)
+	}
+	if err := ledger.Unmarshal(append(data, 0), p); !errors.Is(err, ledger.ErrInvalid) {
+		t.Fatalf("trailing byte: err = %v, want ErrInvalid", err)
+	}
+}
