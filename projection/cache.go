@@ -36,13 +36,16 @@ func (c *genCache[K, V]) rotate() {
 	}
 }
 
-// Cache bounds (entries per generation for emps and pays, in all for days). A batch
-// touches about one or two days of each employee; the bounds keep that working set
-// decoded between batches for tens of thousands of employees.
+// Cache bounds (entries per generation for emps and pays, in all for days). A catch-up
+// batch touches every active employee and his current pay row: with more of them than
+// the bound, every batch rotates, so the caches hold what the last two batches used
+// and reach that size within two batches, whatever the length of the log (with a
+// larger bound, the payroll rows of past periods would pile up until it was reached,
+// and memory would keep growing for the first million events or so).
 const (
-	cacheEmployees = 1 << 15
+	cacheEmployees = 1 << 13
 	cacheDays      = 1 << 15
-	cachePays      = 1 << 15
+	cachePays      = 1 << 13
 )
 
 // dayKey names an employee-day in the caches (no string concatenation per lookup).
