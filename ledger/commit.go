@@ -149,19 +149,10 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 			break
 		}
 	}
-	var th TreeHead
 	if err == nil && g.seq > c.seq {
 		err = c.flushIndexes()
 		if err == nil {
 			err = c.batch.Set(timeKey(g.nanos, g.seq), nil, nil)
-		}
-		staged := false
-		if err == nil {
-			err = c.pipe.finish()
-		}
-		if err == nil && c.tree != nil {
-			th, err = c.tree.finish(c.batch, st)
-			staged = err == nil
 		}
 		if err == nil {
 			opt := pebble.Sync
@@ -169,9 +160,6 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 				opt = pebble.NoSync
 			}
 			err = l.commitBatch(c.batch, opt)
-		}
-		if err != nil && staged {
-			c.tree.abort()
 		}
 	}
 	if err != nil {
@@ -184,8 +172,13 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		return
 	}
 	if g.seq > c.seq {
+		// The events are durable: nothing below may fail the group. The tree's hashes
+		// were computed while the batch was being written and synced (leafPipe); they
+		// go in a batch of their own, unsynced (the next group's sync covers it): a crash
+		// can lose them, never the events, and Open derives lost spans again from the
+		// events (openTree).
 		if c.tree != nil {
-			c.tree.committed(th)
+			c.stageTree(l, st)
 		}
 		c.seq, c.hash, c.nanos = g.seq, g.hash, g.nanos
 		for s, v := range c.newStreams {
@@ -196,6 +189,31 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 	for _, cr := range group {
 		close(cr.done)
 	}
+}
+
+// stageTree writes the committed group's tree span and adopts the new tree head. If
+// that fails the events stay committed (and are acknowledged), the tree in memory stays
+// at the previous group, and the ledger is marked failed: every later write returns
+// ErrFailed, and reopening derives the missing span from the events.
+func (c *committer) stageTree(l *Ledger, st *merkle.Stager) {
+	err := c.pipe.finish()
+	var th TreeHead
+	if err == nil {
+		b := l.db.NewBatch()
+		defer b.Close()
+		if th, err = c.tree.finish(b, st); err == nil {
+			if err = l.commitBatch(b, pebble.NoSync); err != nil {
+				c.tree.abort()
+			}
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("%w: tree hashes of committed events not written: %v", ErrFailed, err)
+		l.failed.CompareAndSwap(nil, &err)
+		l.opts.Logger.Error("tree update failed", "err", err)
+		return
+	}
+	c.tree.committed(th)
 }
 
 // isRequestError reports whether err is one request's logical failure (the group goes on).

@@ -301,6 +301,44 @@ type Tree struct {
 	stager   Stager
 }
 
+// StoredSize returns the number of records the spans stored under prefix in r cover:
+// the end of the last span (0 when there is none). The last span's length must be a
+// whole number of records, at most MaxSpanRecords, else ErrCorrupt.
+func StoredSize(r Reader, prefix []byte) (int64, error) {
+	c, err := newSpanCursor(r, prefix)
+	if err != nil {
+		return 0, err
+	}
+	defer c.close()
+	if !c.it.Last() {
+		if err := c.it.Error(); err != nil {
+			return 0, fmt.Errorf("merkle: read spans: %w", err)
+		}
+		return 0, nil
+	}
+	k := c.it.Key()
+	if len(k) != len(c.prefix)+8 {
+		return 0, fmt.Errorf("%w: malformed span key %x", ErrCorrupt, k)
+	}
+	first := int64(binary.BigEndian.Uint64(k[len(c.prefix):]))
+	v, err := c.it.ValueAndErr()
+	if err != nil {
+		return 0, fmt.Errorf("merkle: read span %d: %w", first, err)
+	}
+	if first < 0 || first > 1<<62 {
+		return 0, fmt.Errorf("%w: span key %x", ErrCorrupt, k)
+	}
+	for m := int64(1); m <= MaxSpanRecords; m++ {
+		switch n := SpanLen(first, first+m); {
+		case n == len(v):
+			return first + m, nil
+		case n > len(v):
+			return 0, fmt.Errorf("%w: last span %d holds %d bytes, not a whole number of records", ErrCorrupt, first, len(v))
+		}
+	}
+	return 0, fmt.Errorf("%w: last span %d holds %d bytes, more than %d records", ErrCorrupt, first, len(v), MaxSpanRecords)
+}
+
 // Load opens the tree of size n stored under prefix in r. It reads the O(log n)
 // frontier hashes and checks that the stored spans end exactly at record n: the span
 // holding record n-1 ends with it, and no span starts at or after n.
