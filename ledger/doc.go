@@ -34,14 +34,17 @@
 //     run of versions of the stream at consecutive seqs (an append's events to its
 //     stream; keys.go), keyed by the run's last version; the last key of a stream is
 //     its head. 'r'+recordedAt+lastSeq marks the last event of each
-//     commit group. All of them are written in the same batch as the events.
+//     commit group. All of them are written in the same batch as the events. The tree's
+//     stored hashes ('h', one span per group) follow in an unsynced batch of their own
+//     right after (see 4); they are derived data: Open writes any that a crash lost.
 //  4. Group commit. One committer goroutine owns every write to the log. It takes
 //     whatever appends are queued (up to Options.MaxGroupEvents events), checks each
 //     request in order — IDs against the ID index and against the group itself, then the
 //     expected version against the stream head including earlier requests of the group —
 //     stages the accepted ones into one Pebble batch (events, ID index, stream index,
-//     time index, tree hashes), writes it with one fsync, and only then acknowledges the
-//     callers and wakes subscribers. A request that fails a check writes nothing and
+//     time index), writes it with one fsync, writes the group's tree span (hashed by other
+//     goroutines meanwhile, leaves.go), and only then acknowledges the callers and wakes
+//     subscribers. A request that fails a check writes nothing and
 //     fails alone; a failed write fails the whole group and nothing of it is visible.
 //  5. Atomicity. A request's events are in one batch: after any crash either all of
 //     them are visible or none. The log is never partial and never has a gap.

@@ -8,11 +8,12 @@ import (
 
 // leafPipe computes a commit group's tree leaf hashes, and appends them to the group's
 // tree stager, on other goroutines while the committer goes on staging the group
-// (encoding, chain hashing, index lookups). A leaf hash is SHA-256 over the whole stored
-// envelope, as much work as the chain hash, and the tree adds about one node hash per
-// leaf; neither is needed before the group's tree span is written, after its last
-// event, and unlike the chain hash the leaf hashes do not depend on the event before.
-// On a batch of 1,000 events this takes both off the committer's critical path.
+// (encoding, chain hashing, index lookups) and then writes and syncs the group's batch.
+// A leaf hash is SHA-256 over the whole stored envelope, as much work as the chain hash,
+// and the tree adds about one node hash per leaf; neither is needed before the group's
+// tree span is written, after its events are durable, and unlike the chain hash the
+// leaf hashes do not depend on the event before. On a batch of 1,000 events this takes
+// both off the committer's critical path.
 //
 // Envelopes are handed over in chunks. Each chunk's goroutine hashes its leaves (in
 // parallel with the other chunks), then waits for the chunk before it to have appended

@@ -18,7 +18,8 @@ import (
 // The Merkle tree (RFC 6962, hashed and proved by golang.org/x/mod/sumdb/tlog) has one
 // leaf per event: leaf Seq-1 is SHA-256(0x00 || the event's stored bytes). Its stored
 // hashes live under prefixTree, one span per commit group (see ledger/internal/merkle),
-// written in the same batch as the events.
+// written in an unsynced batch right after the group's events (commit.go: stageTree);
+// Open derives any span a crash lost from the events (treehook.go: rebuildTreeTail).
 
 var (
 	// ErrInvalidProof reports an inclusion or consistency proof that does not verify.
