@@ -11,6 +11,8 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/punchledger/punchledger/internal/msgpwire"
 )
 
 // Payload encoding.
@@ -97,19 +99,12 @@ func unmarshalPlain(raw []byte, v any) error {
 // sealed values (PunchEvidence, WorkLocation) carry them, encoded by reflection. The
 // integer, string and array forms are internal/msgpwire's (shared with projection).
 
+// appendBin writes an empty bin as nil (the one form of an empty value here).
 func appendBin(b []byte, v []byte) []byte {
-	n := len(v)
-	switch {
-	case n == 0:
+	if len(v) == 0 {
 		return append(b, msgpcode.Nil)
-	case n < 256:
-		b = append(b, msgpcode.Bin8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Bin16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Bin32), uint32(n))
 	}
-	return append(b, v...)
+	return msgpwire.AppendBin(b, v)
 }
 
 // reader reads the forms above and nothing else. The first error sticks; later reads

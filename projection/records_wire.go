@@ -164,7 +164,7 @@ func (p *policyRec) appendWire(b []byte) []byte {
 	b = msgpwire.AppendStr(b, p.EffectiveFrom)
 	b = msgpwire.AppendU64(b, p.Seq)
 	b = appendID(b, p.ID)
-	return appendBin(b, p.Policy)
+	return msgpwire.AppendBin(b, p.Policy)
 }
 
 func (p *policyRec) decodeWire(r *wireReader) {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
@@ -44,21 +43,6 @@ func appendSliceLen(b []byte, n int, isNil bool) []byte {
 // appendID writes a [16]byte as reflection does: a bin of 16 bytes, zero or not.
 func appendID(b []byte, id [16]byte) []byte {
 	return append(append(b, msgpcode.Bin8, 16), id[:]...)
-}
-
-func appendBin(b []byte, v []byte) []byte {
-	n := len(v)
-	switch {
-	case v == nil:
-		return append(b, msgpcode.Nil)
-	case n < 256:
-		b = append(b, msgpcode.Bin8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Bin16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Bin32), uint32(n))
-	}
-	return append(b, v...)
 }
 
 // wireReader reads the forms above. The first error sticks; later reads return zero

@@ -65,3 +65,20 @@ func AppendStr(b []byte, s string) []byte {
 	}
 	return append(b, s...)
 }
+
+// AppendBin appends v as a bin in its shortest form, and a nil v as Nil (as
+// reflection writes a nil []byte; an empty, non-nil one is an empty bin).
+func AppendBin(b []byte, v []byte) []byte {
+	n := len(v)
+	switch {
+	case v == nil:
+		return append(b, msgpcode.Nil)
+	case n < 256:
+		b = append(b, msgpcode.Bin8, byte(n))
+	case n <= math.MaxUint16:
+		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Bin16), uint16(n))
+	default:
+		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Bin32), uint32(n))
+	}
+	return append(b, v...)
+}

@@ -62,3 +62,16 @@ func TestMatchesMsgpack(t *testing.T) {
 }
 
 func head(b []byte) []byte { return b[:min(len(b), 8)] }
+
+// TestAppendBin checks bins against msgpack's encoder: nil, empty and each length form.
+func TestAppendBin(t *testing.T) {
+	for _, v := range [][]byte{nil, {}, {1}, bytes.Repeat([]byte{2}, 255), bytes.Repeat([]byte{3}, 256), bytes.Repeat([]byte{4}, 65536)} {
+		want, err := msgpack.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := msgpwire.AppendBin(nil, v); !bytes.Equal(got, want) {
+			t.Errorf("%d bytes (nil %v): got % x, msgpack writes % x", len(v), v == nil, head(got), head(want))
+		}
+	}
+}
