@@ -159,6 +159,9 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 			if l.opts.NoSync {
 				opt = pebble.NoSync
 			}
+			// The last envelopes go to a hasher now, so that their leaves are hashed
+			// while the batch is written and synced rather than after.
+			c.pipe.hand()
 			err = l.commitBatch(c.batch, opt)
 		}
 	}
