@@ -12,8 +12,9 @@ import (
 // cache misses). "Maybe present" falls back to the ID index, so the filter never
 // changes an answer, only its cost. It grows as a list of segments of doubling capacity
 // (a scalable Bloom filter): about 16 bits per ID, a false-positive rate around 0.1%
-// per full segment, and log2(n/65536) segments to probe. Open builds it by scanning
-// the ID index.
+// per full segment, and one more segment to probe with each doubling. Open builds it by
+// scanning the ID index into a first segment sized for the IDs already there and half
+// as many again, so a reopened ledger probes one segment until it has grown by half.
 //
 // It is a blocked Bloom filter: all the bits of one ID in a segment lie in one 64-byte
 // block (a cache line), so adding an ID and looking up one costs one cache miss per
@@ -40,6 +41,31 @@ const (
 
 func newIDFilter() *idFilter { return &idFilter{seed: maphash.MakeSeed()} }
 
+// newIDFilterFor returns a filter whose first segment holds at least n IDs (rounded up
+// to a power of two; at least bloomFirstSegment). Open sizes it for the IDs already in
+// the ledger and half as many again: a reopened ledger then probes one segment per
+// lookup, not the log2(n/65536) it would have grown by doubling (one cache miss each),
+// and each segment adds to the false-positive rate.
+func newIDFilterFor(n int) *idFilter {
+	f := newIDFilter()
+	limit := bloomFirstSegment
+	for limit < n {
+		limit <<= 1
+	}
+	f.grow(limit)
+	return f
+}
+
+// grow adds an empty segment for limit more IDs.
+func (f *idFilter) grow(limit int) {
+	nblocks := limit * bloomBitsPerID / (64 * bloomBlockWords)
+	f.segs = append(f.segs, bloomSegment{
+		blocks: make([][bloomBlockWords]uint64, nblocks),
+		mask:   uint64(nblocks) - 1,
+		limit:  limit,
+	})
+}
+
 // hash returns the block hash (which block) and the bit hash (which bits in it).
 func (f *idFilter) hash(id ID) (uint64, uint64) {
 	h := maphash.Bytes(f.seed, id[:])
@@ -60,14 +86,11 @@ func blockBits(hb uint64) (m [bloomBlockWords]uint64) {
 }
 
 func (f *idFilter) add(id ID) {
-	if len(f.segs) == 0 || f.segs[len(f.segs)-1].n >= f.segs[len(f.segs)-1].limit {
-		limit := bloomFirstSegment << len(f.segs)
-		nblocks := limit * bloomBitsPerID / (64 * bloomBlockWords)
-		f.segs = append(f.segs, bloomSegment{
-			blocks: make([][bloomBlockWords]uint64, nblocks),
-			mask:   uint64(nblocks) - 1,
-			limit:  limit,
-		})
+	switch {
+	case len(f.segs) == 0:
+		f.grow(bloomFirstSegment)
+	case f.segs[len(f.segs)-1].n >= f.segs[len(f.segs)-1].limit:
+		f.grow(2 * f.segs[len(f.segs)-1].limit)
 	}
 	s := &f.segs[len(f.segs)-1]
 	h, hb := f.hash(id)
@@ -115,9 +138,10 @@ func (f *idFilter) mayContain(id ID) bool {
 	return false
 }
 
-// loadIDFilter scans the ID index into a new filter.
-func loadIDFilter(db *pebble.DB) (*idFilter, error) {
-	f := newIDFilter()
+// loadIDFilter scans the ID index into a new filter sized for ids IDs and half as many
+// again (ids: the ledger's event count, one ID each).
+func loadIDFilter(db *pebble.DB, ids uint64) (*idFilter, error) {
+	f := newIDFilterFor(int(min(ids+ids/2, 1<<32)))
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixID}, UpperBound: []byte{prefixID + 1}})
 	if err != nil {
 		return nil, err

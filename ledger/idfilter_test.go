@@ -1,8 +1,11 @@
 package ledger
 
 import (
+	"context"
+	"encoding/binary"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestIDFilter(t *testing.T) {
@@ -73,5 +76,67 @@ func BenchmarkIDFilter(b *testing.B) {
 		if !f.mayContain(id) {
 			f.add(id)
 		}
+	}
+}
+
+// TestIDFilterSizedAtOpen: Open sizes the filter for the IDs already in the ledger, so a
+// reopened ledger has one segment to probe, and the filter still knows every ID.
+func TestIDFilterSizedAtOpen(t *testing.T) {
+	f := newIDFilterFor(300_000)
+	rng := rand.New(rand.NewPCG(5, 6))
+	ids := make([]ID, 300_000)
+	for i := range ids {
+		binary.BigEndian.PutUint64(ids[i][:], rng.Uint64())
+		binary.BigEndian.PutUint64(ids[i][8:], rng.Uint64())
+		f.add(ids[i])
+	}
+	if len(f.segs) != 1 || f.segs[0].limit != 1<<19 {
+		t.Fatalf("%d segments (first for %d IDs) after 300,000 IDs, want one for 524,288", len(f.segs), f.segs[0].limit)
+	}
+	f.add(ID{1})
+	for i := 0; i < 1<<19; i++ {
+		var id ID
+		binary.BigEndian.PutUint64(id[:], uint64(i)+1)
+		f.add(id)
+	}
+	if len(f.segs) != 2 || f.segs[1].limit != 1<<20 {
+		t.Fatalf("%d segments after outgrowing the first, want 2 (the second for 1,048,576 IDs)", len(f.segs))
+	}
+	for _, id := range ids {
+		if !f.mayContain(id) {
+			t.Fatalf("false negative for %v", id)
+		}
+	}
+
+	l, err := Open(t.TempDir(), &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := l.dir
+	for b := range 3 {
+		evs := make([]Proposed, 50_000)
+		for i := range evs {
+			binary.BigEndian.PutUint64(evs[i].ID[:], uint64(b*len(evs)+i+1))
+			evs[i].Type, evs[i].Schema, evs[i].OccurredAt, evs[i].Actor = "t", 1, time.Unix(1, 0), "a"
+		}
+		if _, err := l.Append(context.Background(), "s", Any, evs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(l.c.filter.segs); n != 2 {
+		t.Fatalf("a ledger grown from empty to 150,000 IDs has %d segments, want 2", n)
+	}
+	l.Close()
+	if l, err = Open(dir, &Options{NoSync: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if n := len(l.c.filter.segs); n != 1 {
+		t.Fatalf("reopened with 150,000 IDs: %d segments, want 1", n)
+	}
+	var id ID
+	binary.BigEndian.PutUint64(id[:], 77)
+	if got, err := l.Lookup(id); err != nil || got.Seq != 77 {
+		t.Fatalf("lookup after reopen: %v %v", got.Seq, err)
 	}
 }

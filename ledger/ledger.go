@@ -175,7 +175,7 @@ func (l *Ledger) recover() error {
 	if err := it.Error(); err != nil {
 		return err
 	}
-	if l.c.filter, err = loadIDFilter(l.db); err != nil {
+	if l.c.filter, err = loadIDFilter(l.db, l.c.seq); err != nil {
 		return err
 	}
 	return l.c.openTree(l)
