@@ -36,7 +36,7 @@ type committer struct {
 	hash    Hash              // its Hash
 	nanos   int64             // its RecordedAt
 	streams map[string]uint64 // stream heads known so far (loaded lazily)
-	tree    treeHook
+	tree    *treeState
 	filter  *idFilter // every ID in the ledger (and maybe a few more)
 
 	// Per-group scratch, reset for every group.
@@ -120,10 +120,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 	for _, cr := range group {
 		events += cr.events + len(cr.imports)
 	}
-	var st *merkle.Stager
-	if c.tree != nil {
-		st = c.tree.begin()
-	}
+	st := c.tree.begin()
 	c.pipe.begin(events, st)
 	defer c.pipe.wait() // runs before the scratch is reset (deferred earlier)
 	var err error
@@ -180,9 +177,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		// go in a batch of their own, unsynced (the next group's sync covers it): a crash
 		// can lose them, never the events, and Open derives lost spans again from the
 		// events (openTree).
-		if c.tree != nil {
-			c.stageTree(l, st)
-		}
+		c.stageTree(l, st)
 		c.seq, c.hash, c.nanos = g.seq, g.hash, g.nanos
 		for s, v := range c.newStreams {
 			c.streams[s] = v

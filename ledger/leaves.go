@@ -28,7 +28,7 @@ type leafPipe struct {
 	handed int           // envelopes handed to a hasher
 	wg     sync.WaitGroup
 
-	st   *merkle.Stager // the group's tree stager (nil: no tree)
+	st   *merkle.Stager // the group's tree stager
 	prev chan struct{}  // closed once the last handed chunk is in st
 	err  error          // st's first error; written in chunk order, read after wg.Wait
 
@@ -101,12 +101,12 @@ func (p *leafPipe) hand() {
 	p.wg.Go(func() {
 		defer close(done)
 		for i, s := range envs {
-			leaves[i] = merkle.Hash(leafHasher(s))
+			leaves[i] = merkle.Hash(leafHash(s))
 		}
 		if prev != nil {
 			<-prev
 		}
-		if p.st != nil && p.err == nil {
+		if p.err == nil {
 			p.err = p.st.Append(leaves)
 		}
 	})

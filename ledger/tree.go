@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,7 @@ import (
 // leaf per event: leaf Seq-1 is SHA-256(0x00 || the event's stored bytes). Its stored
 // hashes live under prefixTree, one span per commit group (see ledger/internal/merkle),
 // written in an unsynced batch right after the group's events (commit.go: stageTree);
-// Open derives any span a crash lost from the events (treehook.go: rebuildTreeTail).
+// Open derives any span a crash lost from the events (rebuildTreeTail).
 
 var (
 	// ErrInvalidProof reports an inclusion or consistency proof that does not verify.
@@ -91,20 +92,10 @@ func (s *treeState) head() TreeHead {
 	return TreeHead{Size: uint64(h.Size), Root: Hash(h.Root)}
 }
 
-// tree returns the ledger's tree state.
-func (l *Ledger) tree() *treeState {
-	ts, _ := l.c.tree.(*treeState)
-	return ts
-}
-
 // TreeHead returns the size and root of the tree over every committed event; its
 // Size is never beyond Head's seq.
 func (l *Ledger) TreeHead() TreeHead {
-	ts := l.tree()
-	if ts == nil {
-		return TreeHead{Root: Hash(merkle.EmptyRoot())}
-	}
-	th := ts.head()
+	th := l.c.tree.head()
 	seq, _ := l.Head()
 	if th.Size <= seq || l.enter() != nil {
 		return th
@@ -448,4 +439,81 @@ func (p *ConsistencyProof) UnmarshalText(text []byte) error {
 // String returns the text form.
 func (p ConsistencyProof) String() string {
 	return string(appendProofText(nil, "consistency", p.OldSize, p.NewSize, p.Path))
+}
+
+// openTree loads the tree over the recovered head. The last groups' spans may be
+// missing (they are written unsynced after their events: see stageTree); they are
+// derived again from the events and written before the tree is loaded.
+func (c *committer) openTree(l *Ledger) error {
+	if err := c.rebuildTreeTail(l); err != nil {
+		return err
+	}
+	t, err := newTreeState(l.db, c.seq)
+	if err != nil {
+		return err
+	}
+	c.tree = t
+	return nil
+}
+
+// rebuildTreeTail writes the spans of the events after the last stored span.
+func (c *committer) rebuildTreeTail(l *Ledger) error {
+	size, err := merkle.StoredSize(l.db, treePrefix)
+	if err != nil {
+		return &CorruptError{Seq: c.seq, Reason: "tree: " + err.Error()}
+	}
+	switch {
+	case uint64(size) == c.seq:
+		return nil
+	case uint64(size) > c.seq:
+		return &CorruptError{Seq: c.seq, Reason: fmt.Sprintf("tree spans cover %d events, the log has %d", size, c.seq)}
+	}
+	t, err := merkle.Load(l.db, treePrefix, size)
+	if err != nil {
+		return &CorruptError{Seq: uint64(size), Reason: "tree: " + err.Error()}
+	}
+	st := t.NewStager()
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: eventKey(uint64(size) + 1), UpperBound: eventKey(c.seq + 1)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	leaves := make([]merkle.Hash, 0, 1024)
+	want := uint64(size) + 1
+	for ok := it.First(); ok; ok = it.Next() {
+		if k := it.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != want {
+			return &CorruptError{Seq: want, Reason: "event missing while deriving tree hashes"}
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		leaves = append(leaves, merkle.Hash(leafHash(v)))
+		if len(leaves) == cap(leaves) {
+			if err := st.Append(leaves); err != nil {
+				return err
+			}
+			leaves = leaves[:0]
+		}
+		want++
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if want != c.seq+1 {
+		return &CorruptError{Seq: want, Reason: "event missing while deriving tree hashes"}
+	}
+	if err := st.Append(leaves); err != nil {
+		return err
+	}
+	b := l.db.NewBatch()
+	defer b.Close()
+	if _, err := st.Finish(b); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return err
+	}
+	l.opts.Logger.Info("ledger: derived the tree hashes of the last events again", "from", size+1, "to", c.seq)
+	return nil
 }
