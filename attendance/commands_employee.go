@@ -286,11 +286,9 @@ func (s *Service) RequestRebind(ctx context.Context, a Actor, employeeID string,
 		if rc, ok, err := s.repeat(st, r.ID, TypeDeviceRebindRequested); ok || err != nil {
 			return nil, rc, err
 		}
-		id := r.ID
-		if id.IsZero() {
-			if id, err = s.newID(); err != nil {
-				return nil, nil, err
-			}
+		id, err := s.idOr(r.ID)
+		if err != nil {
+			return nil, nil, err
 		}
 		p := &DeviceRebindRequested{NewDeviceID: r.Device.ID, PublicKey: []byte(r.Device.PublicKey), Reason: r.Reason}
 		if len(p.PublicKey) == 0 {
@@ -588,11 +586,9 @@ func (s *Service) ReportWorkLocation(ctx context.Context, a Actor, employeeID st
 		if err != nil {
 			return nil, nil, err
 		}
-		id := r.ID
-		if id.IsZero() {
-			if id, err = s.newID(); err != nil {
-				return nil, nil, err
-			}
+		id, err := s.idOr(r.ID)
+		if err != nil {
+			return nil, nil, err
 		}
 		loc := &WorkLocation{Label: r.Label, Address: r.Address, Lat: r.Center.Lat, Lon: r.Center.Lon, Radius: r.RadiusM}
 		sealed, err := sealValue(sl, st.stream, id, "worklocation", loc)

@@ -95,11 +95,9 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 				return nil, nil, fmt.Errorf("%w: %s", ErrAlreadyVoided, c.PunchID)
 			}
 		}
-		id := c.ID
-		if id.IsZero() {
-			if id, err = s.newID(); err != nil {
-				return nil, nil, err
-			}
+		id, err := s.idOr(c.ID)
+		if err != nil {
+			return nil, nil, err
 		}
 		p := &CorrectionRequested{Day: c.Day.String(), Kind: string(c.Kind), PunchKind: uint8(c.PunchKind), PunchID: c.PunchID, Evidence: c.Evidence}
 		if !c.At.IsZero() {

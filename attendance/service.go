@@ -126,6 +126,14 @@ func (s *Service) newID() (ledger.ID, error) {
 	return ledger.NewID(s.opts.Rand)
 }
 
+// idOr returns id, or a fresh ID when id is zero (an optional caller-chosen ID).
+func (s *Service) idOr(id ledger.ID) (ledger.ID, error) {
+	if !id.IsZero() {
+		return id, nil
+	}
+	return s.newID()
+}
+
 func (s *Service) randBytes(n int) ([]byte, error) {
 	s.randMu.Lock()
 	defer s.randMu.Unlock()
@@ -306,12 +314,9 @@ func (s *Service) propose(p ledger.Payload, id ledger.ID, at time.Time, a Actor)
 	if err != nil {
 		return ledger.Proposed{}, err
 	}
-	if id.IsZero() {
-		if id, err = s.newID(); err != nil {
-			return ledger.Proposed{}, err
-		}
+	if pr.ID, err = s.idOr(id); err != nil {
+		return ledger.Proposed{}, err
 	}
-	pr.ID = id
 	return pr, nil
 }
 
