@@ -47,7 +47,8 @@ type committer struct {
 	start      uint64   // last seq before this group
 	key        []byte   // scratch key (Batch.Set copies)
 	pipe       leafPipe // the group's stored envelopes and their leaf hashes
-	sink       uint64   // keeps idFilter.touch's loads
+	sink       uint64   // keeps idFilter.touchSum's loads
+	sums       []idSum  // filter hashes of the request being staged, by event
 	// Index entries of the group, written to the batch after all its events (see
 	// flushIndexes): idIdx holds fixed-size ID index entries, streamIdx stream index
 	// entries, each as key length (2 bytes), key, seq (8 bytes). runEnd is the last event
@@ -227,12 +228,13 @@ type groupState struct {
 	nanos int64
 }
 
-// lookupID finds the seq of id in this group or in the ID index.
-func (c *committer) lookupID(l *Ledger, id ID) (uint64, bool, error) {
+// lookupID finds the seq of id (whose filter hash is sum) in this group or in the ID
+// index.
+func (c *committer) lookupID(l *Ledger, id ID, sum idSum) (uint64, bool, error) {
 	if seq, ok := c.ids[id]; ok {
 		return seq, true, nil
 	}
-	if !c.filter.mayContain(id) {
+	if !c.filter.mayContainSum(sum) {
 		return 0, false, nil
 	}
 	v, closer, err := l.db.Get(idKey(id))
@@ -279,16 +281,19 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 	// stream has moved on.
 	found := 0
 	var existing []Event
+	c.sums = c.sums[:0]
 	for i := range p.events {
+		sum := c.filter.sum(p.events[i].ID)
+		c.sums = append(c.sums, sum)
 		if !p.chosen[i] {
-			c.sink ^= c.filter.touch(p.events[i].ID)
+			c.sink ^= c.filter.touchSum(sum)
 		}
 	}
 	for i := range p.events {
 		if p.chosen[i] {
 			continue
 		}
-		seq, ok, err := c.lookupID(l, p.events[i].ID)
+		seq, ok, err := c.lookupID(l, p.events[i].ID, c.sums[i])
 		if err != nil {
 			return AppendResult{}, err
 		}
@@ -336,7 +341,7 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 			Data:       pe.Data,
 			PrevHash:   g.hash,
 		}
-		if err := c.put(g, e); err != nil {
+		if err := c.put(g, e, c.sums[i]); err != nil {
 			return AppendResult{}, err
 		}
 		cur++
@@ -349,7 +354,7 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 // put seals e (computing its Hash), writes the event to the batch, stages its ID index
 // entry and extends or ends the stream run (written by flushIndexes), and advances the
 // group state. e.Seq and e.PrevHash must follow g.
-func (c *committer) put(g *groupState, e *Event) error {
+func (c *committer) put(g *groupState, e *Event, sum idSum) error {
 	stored := sealEvent(c.pipe.space(encodedLen(e)), e)
 	c.pipe.add(stored)
 	c.key = appendEventKey(c.key[:0], e.Seq)
@@ -363,7 +368,7 @@ func (c *committer) put(g *groupState, e *Event) error {
 	}
 	c.runEnd = e
 	c.ids[e.ID] = e.Seq
-	c.filter.add(e.ID) // before the commit: a failed commit leaves a harmless false positive
+	c.filter.addSum(sum) // before the commit: a failed commit leaves a harmless false positive
 	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash
 	return nil

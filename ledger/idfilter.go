@@ -66,9 +66,16 @@ func (f *idFilter) grow(limit int) {
 	})
 }
 
-// hash returns the block hash (which block) and the bit hash (which bits in it).
-func (f *idFilter) hash(id ID) (uint64, uint64) {
-	h := maphash.Bytes(f.seed, id[:])
+// idSum is an ID's 64-bit hash under the filter's seed: the committer computes it once
+// per ID and passes it to touchSum, mayContainSum and addSum.
+type idSum uint64
+
+// sum returns id's hash.
+func (f *idFilter) sum(id ID) idSum { return idSum(maphash.Bytes(f.seed, id[:])) }
+
+// split returns the block hash (which block) and the bit hash (which bits in it).
+func (s idSum) split() (uint64, uint64) {
+	h := uint64(s)
 	// The block comes from h's high half; the bits from h times an odd constant, whose
 	// bit k depends on h's bits 0…k: the low half is independent of the block and the
 	// high half mixes both, so for a given block the bits are uniform.
@@ -85,7 +92,9 @@ func blockBits(hb uint64) (m [bloomBlockWords]uint64) {
 	return m
 }
 
-func (f *idFilter) add(id ID) {
+func (f *idFilter) add(id ID) { f.addSum(f.sum(id)) }
+
+func (f *idFilter) addSum(sum idSum) {
 	switch {
 	case len(f.segs) == 0:
 		f.grow(bloomFirstSegment)
@@ -93,7 +102,7 @@ func (f *idFilter) add(id ID) {
 		f.grow(2 * f.segs[len(f.segs)-1].limit)
 	}
 	s := &f.segs[len(f.segs)-1]
-	h, hb := f.hash(id)
+	h, hb := sum.split()
 	m := blockBits(hb)
 	blk := &s.blocks[h&s.mask]
 	for w := range blk {
@@ -102,13 +111,13 @@ func (f *idFilter) add(id ID) {
 	s.n++
 }
 
-// touch reads the blocks mayContain(id) would read and returns a value derived from
+// touchSum reads the blocks mayContainSum would read and returns a value derived from
 // them, which the caller must keep (so the loads are not dropped). Touching a request's
 // IDs in one loop before looking them up lets the CPU overlap the cache misses, which
 // are independent across IDs; looked up one by one, each ID waits for its own misses,
 // one per segment.
-func (f *idFilter) touch(id ID) uint64 {
-	h, _ := f.hash(id)
+func (f *idFilter) touchSum(sum idSum) uint64 {
+	h, _ := sum.split()
 	var x uint64
 	for si := range f.segs {
 		s := &f.segs[si]
@@ -118,8 +127,10 @@ func (f *idFilter) touch(id ID) uint64 {
 }
 
 // mayContain reports false only if id was never added.
-func (f *idFilter) mayContain(id ID) bool {
-	h, hb := f.hash(id)
+func (f *idFilter) mayContain(id ID) bool { return f.mayContainSum(f.sum(id)) }
+
+func (f *idFilter) mayContainSum(sum idSum) bool {
+	h, hb := sum.split()
 	m := blockBits(hb)
 	for si := range f.segs {
 		s := &f.segs[si]

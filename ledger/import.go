@@ -62,7 +62,8 @@ func (c *committer) stageImport(l *Ledger, g *groupState, stored [][]byte) error
 			}
 			g.nanos = n
 		}
-		if _, ok, err := c.lookupID(l, e.ID); err != nil {
+		sum := c.filter.sum(e.ID)
+		if _, ok, err := c.lookupID(l, e.ID, sum); err != nil {
 			return err
 		} else if ok {
 			return bad("event ID %v exists already", e.ID)
@@ -74,7 +75,7 @@ func (c *committer) stageImport(l *Ledger, g *groupState, stored [][]byte) error
 		if e.Version != cur+1 {
 			return bad("stream %q version %d, expected %d", e.Stream, e.Version, cur+1)
 		}
-		if err := c.put(g, e); err != nil {
+		if err := c.put(g, e, sum); err != nil {
 			return err
 		}
 		c.newStreams[e.Stream] = e.Version
