@@ -82,7 +82,7 @@ type Attendance struct {
 	// space is the key prefix of the state the employee cache belongs to.
 	space     []byte
 	batchOpen bool
-	enc       scratch
+	buf       []byte // encodings handed to Writer.Set or setBlind, which copy them
 	kbuf      []byte
 
 	// Decoded policies by policy ID and version; immutable once published.
@@ -267,7 +267,7 @@ func (a *Attendance) employeeRec(r Reader, emp string) (*employeeRec, error) {
 		return nil, err
 	}
 	rec := new(employeeRec)
-	if err := decode(v, rec); err != nil {
+	if err := unmarshalWire(v, rec); err != nil {
 		return nil, fmt.Errorf("employee %s: %w", emp, err)
 	}
 	a.emps.put(emp, rec)
@@ -355,7 +355,7 @@ func (a *Attendance) policyVersions(r Reader, pol string) ([]*policyVersion, err
 	var vs []*policyVersion
 	err := r.Scan(prefix, PrefixEnd(prefix), func(_, v []byte) error {
 		var rec policyRec
-		if err := decode(v, &rec); err != nil {
+		if err := unmarshalWire(v, &rec); err != nil {
 			return err
 		}
 		pv, err := a.loadPolicy(rec)
@@ -429,11 +429,7 @@ func (a *Attendance) policyPublished(w Writer, ev *ledger.Event, p *attendance.P
 	if err != nil {
 		return err
 	}
-	b, err := encode(&rec)
-	if err != nil {
-		return err
-	}
-	if err := w.Set(keyPolicy(p.PolicyID, p.Version), b); err != nil {
+	if err := a.write(w, keyPolicy(p.PolicyID, p.Version), &rec); err != nil {
 		return err
 	}
 	if vs, ok := a.policies[p.PolicyID]; ok {
@@ -602,7 +598,7 @@ func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
 	case err != nil:
 		return nil, err
 	default:
-		if err := decode(v, st); err != nil {
+		if err := unmarshalWire(v, st); err != nil {
 			return nil, fmt.Errorf("day %s %s: %w", emp, date, err)
 		}
 	}
@@ -682,11 +678,12 @@ func (a *Attendance) getRef(r Reader, k refKey) (*refRec, error) {
 // same batch from the caches only (day states, payroll rows, employee records other
 // than new ones, references). Never for a key also written with Set in the batch.
 func (a *Attendance) writeBlind(w Writer, key []byte, rec wireRecord) error {
-	a.enc.buf = rec.appendWire(a.enc.buf[:0])
-	if pw, ok := w.(*writer); ok {
-		return pw.setBlind(key, a.enc.buf)
+	pw, ok := w.(*writer)
+	if !ok {
+		return a.write(w, key, rec)
 	}
-	return w.Set(key, a.enc.buf)
+	a.buf = rec.appendWire(a.buf[:0])
+	return pw.setBlind(key, a.buf)
 }
 
 func (a *Attendance) getInput(r Reader, rr *refRec) (*inputRec, error) {
@@ -861,7 +858,7 @@ func (a *Attendance) quota(w Writer, emp, day string, f func(*QuotaRow)) error {
 	case err != nil:
 		return err
 	default:
-		if err := decode(v, &q); err != nil {
+		if err := unmarshalWire(v, &q); err != nil {
 			return err
 		}
 	}
@@ -874,11 +871,7 @@ func (a *Attendance) quota(w Writer, emp, day string, f func(*QuotaRow)) error {
 			}
 		}
 	}
-	b, err := encode(&q)
-	if err != nil {
-		return err
-	}
-	return w.Set(k, b)
+	return a.write(w, k, &q)
 }
 
 // --- due days (absence needs no event of its own) ---

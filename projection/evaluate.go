@@ -199,8 +199,8 @@ func (a *Attendance) Flush(w Writer) error {
 
 // write encodes rec into the scratch buffer and sets it at key.
 func (a *Attendance) write(w Writer, key []byte, rec wireRecord) error {
-	a.enc.buf = rec.appendWire(a.enc.buf[:0])
-	return w.Set(key, a.enc.buf)
+	a.buf = rec.appendWire(a.buf[:0])
+	return w.Set(key, a.buf)
 }
 
 // sortedKeys returns the keys of m in the order of cmp.
@@ -251,7 +251,10 @@ func (a *Attendance) evaluateDirty(w Writer) error {
 
 // dayInputs reads the inputs of emp's date from committed state (queries).
 // getRecord reads and decodes the record at key; nil (and no error) when there is none.
-func getRecord[T any](r Reader, key []byte) (*T, error) {
+func getRecord[T any, P interface {
+	*T
+	wireRecord
+}](r Reader, key []byte) (*T, error) {
 	v, err := r.Get(key)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
@@ -260,7 +263,7 @@ func getRecord[T any](r Reader, key []byte) (*T, error) {
 		return nil, err
 	}
 	rec := new(T)
-	if err := decode(v, rec); err != nil {
+	if err := unmarshalWire(v, P(rec)); err != nil {
 		return nil, fmt.Errorf("projection: decode %q: %w", key, err)
 	}
 	return rec, nil
@@ -330,7 +333,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 		lo := keyDay(emp, ws.String())
 		if err := w.Scan(lo, keyDay(emp, date), func(_, v []byte) error {
 			var prev DayRow
-			if err := decode(v, &prev); err != nil {
+			if err := unmarshalWire(v, &prev); err != nil {
 				return err
 			}
 			in.Week.Regular += time.Duration(prev.Figures.Regular) * time.Minute
@@ -346,11 +349,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	a.punches = in.Punches
 	clear(a.punches) // the next evaluation overwrites them; hold no strings meanwhile
 	row := a.dayRow(emp, date, &res, ins, pv, dd)
-	b, err := a.enc.encode(row)
-	if err != nil {
-		return err
-	}
-	if err := w.Set(keyDay(emp, date), b); err != nil {
+	if err := a.write(w, keyDay(emp, date), row); err != nil {
 		return err
 	}
 	if weekly && (!st.Evaluated || st.Last.Regular != row.Figures.Regular || (st.Last.Worked > 0) != (row.Figures.Worked > 0)) {

@@ -58,7 +58,7 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 	if day != nil && day.PolicyID != "" {
 		if v, err := r.Get(keyPolicy(day.PolicyID, day.PolicyVersion)); err == nil {
 			var pr policyRec
-			if decode(v, &pr) == nil {
+			if unmarshalWire(v, &pr) == nil {
 				if p, err := decodePolicy(pr); err == nil {
 					if l, err := time.LoadLocation(p.TimeZone); err == nil {
 						loc = l

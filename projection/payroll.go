@@ -42,7 +42,7 @@ func (a *Attendance) closedList(r Reader) ([]closedRec, error) {
 	var list []closedRec
 	err := r.Scan([]byte("c/"), PrefixEnd([]byte("c/")), func(_, v []byte) error {
 		var c closedRec
-		if err := decode(v, &c); err != nil {
+		if err := unmarshalWire(v, &c); err != nil {
 			return err
 		}
 		list = append(list, c)
@@ -214,11 +214,7 @@ func (a *Attendance) periodClosed(w Writer, ev *ledger.Event, p *attendance.PayP
 		return err
 	}
 	c := closedRec{PolicyID: p.PolicyID, From: p.From, To: p.To, Seq: ev.Seq, ID: ev.ID}
-	b, err := encode(&c)
-	if err != nil {
-		return err
-	}
-	if err := w.Set(keyClosed(p.PolicyID, p.From), b); err != nil {
+	if err := a.write(w, keyClosed(p.PolicyID, p.From), &c); err != nil {
 		return err
 	}
 	if a.closed != nil {

@@ -145,7 +145,7 @@ func eachDay(r Reader, who attendance.Actor, q Query, action string, fn func(*Da
 		lo, hi := q.bounds(emp)
 		if err := r.Scan(lo, hi, func(_, v []byte) error {
 			var row DayRow
-			if err := decode(v, &row); err != nil {
+			if err := unmarshalWire(v, &row); err != nil {
 				return err
 			}
 			fn(&row)
@@ -217,7 +217,7 @@ func Payroll(r Reader, who attendance.Actor, q Query) ([]PayrollRow, error) {
 			return nil
 		}
 		var row PayrollRow
-		if err := decode(v, &row); err != nil {
+		if err := unmarshalWire(v, &row); err != nil {
 			return err
 		}
 		if row.To < from {
@@ -248,7 +248,7 @@ func Quota(r Reader, who attendance.Actor, q Query) ([]QuotaRow, error) {
 		}
 		if err := r.Scan(lo, hi, func(_, v []byte) error {
 			var row QuotaRow
-			if err := decode(v, &row); err != nil {
+			if err := unmarshalWire(v, &row); err != nil {
 				return err
 			}
 			out = append(out, row)
@@ -286,13 +286,13 @@ func DiffDaily(before, after Reader, who attendance.Actor, q Query) ([]DayChange
 			var b, a *DayRow
 			if c.Before != nil {
 				b = new(DayRow)
-				if err := decode(c.Before, b); err != nil {
+				if err := unmarshalWire(c.Before, b); err != nil {
 					return err
 				}
 			}
 			if c.After != nil {
 				a = new(DayRow)
-				if err := decode(c.After, a); err != nil {
+				if err := unmarshalWire(c.After, a); err != nil {
 					return err
 				}
 			}
@@ -315,7 +315,5 @@ func DiffDaily(before, after Reader, who attendance.Actor, q Query) ([]DayChange
 
 func sameDay(a, b DayRow) bool {
 	a.AsOf, a.LastSeq, b.AsOf, b.LastSeq = "", 0, "", 0
-	x, err1 := encode(&a)
-	y, err2 := encode(&b)
-	return err1 == nil && err2 == nil && string(x) == string(y)
+	return string(a.appendWire(nil)) == string(b.appendWire(nil))
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/vmihailenco/msgpack/v5"
-
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -160,36 +158,6 @@ type dayState struct {
 	Adj       Figures
 
 	changed bool // in memory only: to be written at Flush (see Attendance.changedDay)
-}
-
-// encode encodes a record: with its wire codec (every record the projection writes has
-// one), else with msgpack.
-func encode(v any) ([]byte, error) {
-	if w, ok := v.(wireRecord); ok {
-		return w.appendWire(nil), nil
-	}
-	return msgpack.Marshal(v)
-}
-
-// scratch encodes into a reused buffer: for values handed straight to Writer.Set,
-// which copies them.
-type scratch struct {
-	buf []byte
-}
-
-func (s *scratch) encode(v any) ([]byte, error) {
-	if w, ok := v.(wireRecord); ok {
-		s.buf = w.appendWire(s.buf[:0])
-		return s.buf, nil
-	}
-	return msgpack.Marshal(v)
-}
-
-func decode(b []byte, v any) error {
-	if w, ok := v.(wireRecord); ok {
-		return unmarshalWire(b, w)
-	}
-	return msgpack.Unmarshal(b, v)
 }
 
 func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
