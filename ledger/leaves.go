@@ -45,6 +45,9 @@ const (
 )
 
 // begin readies the pipe for a group of at most events envelopes whose leaves go to st.
+// The committer counts events from the group's requests (every event it can stage), so
+// add never runs past them, and hashers can write their leaves into slices that are not
+// reallocated under them.
 func (p *leafPipe) begin(events int, st *merkle.Stager) {
 	p.n, p.handed, p.blk = 0, 0, 0
 	p.st, p.prev, p.err = st, nil, nil
@@ -75,13 +78,6 @@ func (p *leafPipe) space(n int) []byte {
 func (p *leafPipe) add(stored []byte) {
 	b := p.blocks[p.blk]
 	p.blocks[p.blk] = b[:len(b)+len(stored)]
-	if p.n == len(p.envs) {
-		// More events than begin was told: wait for the hashers, then grow.
-		p.wg.Wait()
-		p.envs = append(p.envs, nil)
-		p.leaves = append(p.leaves, merkle.Hash{})
-		p.envs, p.leaves = p.envs[:cap(p.envs)], p.leaves[:cap(p.leaves)]
-	}
 	p.envs[p.n] = stored
 	p.n++
 	if p.n-p.handed >= leafChunk {
