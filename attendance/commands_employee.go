@@ -151,11 +151,7 @@ func (s *Service) UpdateEmployee(ctx context.Context, a Actor, e Employee) (Rece
 		}
 		p := &EmployeeUpdated{EmployeeID: e.ID, ManagerID: e.ManagerID, Site: e.Site, PolicyID: e.PolicyID, TimeZone: e.TimeZone, JoinedOn: dateText(e.JoinedOn), LeftOn: dateText(e.LeftOn)}
 		if e.Personal != nil {
-			sl, err := s.mustSealer(st)
-			if err != nil {
-				return nil, nil, err
-			}
-			if p.Sealed, err = sealValue(sl, st.stream, id, "personal", e.Personal); err != nil {
+			if p.Sealed, err = s.sealValueFor(st, id, "personal", e.Personal); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -218,11 +214,7 @@ func (s *Service) bindEvent(st *employeeState, a Actor, d Device, request [16]by
 		p.PublicKey = nil
 	}
 	if d.Details != nil {
-		sl, err := s.mustSealer(st)
-		if err != nil {
-			return ledger.Proposed{}, err
-		}
-		if p.Sealed, err = sealValue(sl, st.stream, id, "device", d.Details); err != nil {
+		if p.Sealed, err = s.sealValueFor(st, id, "device", d.Details); err != nil {
 			return ledger.Proposed{}, err
 		}
 	}
@@ -298,11 +290,7 @@ func (s *Service) RequestRebind(ctx context.Context, a Actor, employeeID string,
 			p.OldDeviceID = st.devices[0].ID
 		}
 		if r.Device.Details != nil {
-			sl, err := s.mustSealer(st)
-			if err != nil {
-				return nil, nil, err
-			}
-			if p.Sealed, err = sealValue(sl, st.stream, id, "device", r.Device.Details); err != nil {
+			if p.Sealed, err = s.sealValueFor(st, id, "device", r.Device.Details); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -534,11 +522,9 @@ func (s *Service) RecordLeave(ctx context.Context, a Actor, employeeID string, l
 		}
 		p := &LeaveRecorded{From: lv.From.String(), To: lv.To.String(), Kind: lv.Kind, Minutes: int32(lv.Minutes)}
 		if lv.Note != "" {
-			sl, err := s.mustSealer(st)
-			if err != nil {
+			if p.Sealed, err = s.sealFor(st, id, "note", []byte(lv.Note)); err != nil {
 				return nil, nil, err
 			}
-			p.Sealed = sl.seal(st.stream, id, "note", []byte(lv.Note))
 		}
 		ev, err := s.propose(p, id, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
@@ -582,16 +568,12 @@ func (s *Service) ReportWorkLocation(ctx context.Context, a Actor, employeeID st
 		if rc, ok, err := s.repeat(st, r.ID, TypeWorkLocationReported); ok || err != nil {
 			return nil, rc, err
 		}
-		sl, err := s.mustSealer(st)
-		if err != nil {
-			return nil, nil, err
-		}
 		id, err := s.idOr(r.ID)
 		if err != nil {
 			return nil, nil, err
 		}
 		loc := &WorkLocation{Label: r.Label, Address: r.Address, Lat: r.Center.Lat, Lon: r.Center.Lon, Radius: r.RadiusM}
-		sealed, err := sealValue(sl, st.stream, id, "worklocation", loc)
+		sealed, err := s.sealValueFor(st, id, "worklocation", loc)
 		if err != nil {
 			return nil, nil, err
 		}

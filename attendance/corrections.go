@@ -104,11 +104,9 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 			p.At = c.At.UnixNano()
 		}
 		if c.Reason != "" {
-			sl, err := s.mustSealer(st)
-			if err != nil {
+			if p.Sealed, err = s.sealFor(st, id, "reason", []byte(c.Reason)); err != nil {
 				return nil, nil, err
 			}
-			p.Sealed = sl.seal(st.stream, id, "reason", []byte(c.Reason))
 		}
 		ev, err := s.propose(p, id, now, a)
 		if err != nil {
@@ -266,11 +264,9 @@ func (s *Service) decide(ctx context.Context, op string, a Actor, d Decision) De
 		}
 		var sealed []byte
 		if d.Comment != "" {
-			sl, err := s.mustSealer(st)
-			if err != nil {
+			if sealed, err = s.sealFor(st, id, "comment", []byte(d.Comment)); err != nil {
 				return nil, nil, err
 			}
-			sealed = sl.seal(st.stream, id, "comment", []byte(d.Comment))
 		}
 		var p ledger.Payload
 		if d.Approve {

@@ -363,6 +363,25 @@ func sealValue(sl *sealer, stream string, id ledger.ID, label string, v any) ([]
 	return sl.seal(stream, id, label, b), nil
 }
 
+// sealFor seals plaintext as field label of event id in the employee's stream, with
+// his data key (mustSealer: no key is an error).
+func (s *Service) sealFor(st *employeeState, id ledger.ID, label string, plaintext []byte) ([]byte, error) {
+	sl, err := s.mustSealer(st)
+	if err != nil {
+		return nil, err
+	}
+	return sl.seal(st.stream, id, label, plaintext), nil
+}
+
+// sealValueFor is sealValue with the employee's data key (mustSealer).
+func (s *Service) sealValueFor(st *employeeState, id ledger.ID, label string, v any) ([]byte, error) {
+	sl, err := s.mustSealer(st)
+	if err != nil {
+		return nil, err
+	}
+	return sealValue(sl, st.stream, id, label, v)
+}
+
 // openValue opens sealed bytes into v; ok is false when there is nothing to open or no
 // key.
 func openValue(sl *sealer, stream string, id ledger.ID, label string, sealed []byte, v any) (bool, error) {
