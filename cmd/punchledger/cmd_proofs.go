@@ -531,18 +531,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 func (e *env) checkExport(file, pub string) error {
-	v, err := e.verifiers(pub)
+	th, err := e.verifyExport(file, pub)
 	if err != nil {
 		return err
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	th, err := ledger.VerifyExport(bufio.NewReaderSize(f, 1<<20), v)
-	if err != nil {
-		return fmt.Errorf("%s does NOT verify: %w", file, err)
 	}
 	return e.emit(map[string]any{"ok": true, "file": file, "size": th.Size, "root": th.Root.String()},
 		kv("result", "ok: records, chain, tree and signature check", "file", file, "events", th.Size, "root", th.Root))
@@ -562,7 +553,7 @@ func runImport(e *env, args []string) error {
 		return fmt.Errorf("%s exists and is not empty (import needs a new --db)", dir)
 	}
 	if *pub != "" {
-		if err := e.checkExportQuiet(pos[0], *pub); err != nil {
+		if _, err := e.verifyExport(pos[0], *pub); err != nil {
 			return err
 		}
 	}
@@ -600,20 +591,23 @@ func runImport(e *env, args []string) error {
 		kv("db", dir, "events", th.Size, "root", th.Root))
 }
 
-func (e *env) checkExportQuiet(file, pub string) error {
+// verifyExport checks an export file with the verifier key pub (see verifiers) and
+// returns its tree head.
+func (e *env) verifyExport(file, pub string) (ledger.TreeHead, error) {
 	v, err := e.verifiers(pub)
 	if err != nil {
-		return err
+		return ledger.TreeHead{}, err
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return err
+		return ledger.TreeHead{}, err
 	}
 	defer f.Close()
-	if _, err := ledger.VerifyExport(bufio.NewReaderSize(f, 1<<20), v); err != nil {
-		return fmt.Errorf("%s does NOT verify: %w", file, err)
+	th, err := ledger.VerifyExport(bufio.NewReaderSize(f, 1<<20), v)
+	if err != nil {
+		return ledger.TreeHead{}, fmt.Errorf("%s does NOT verify: %w", file, err)
 	}
-	return nil
+	return th, nil
 }
 
 type progressReader struct {
