@@ -578,10 +578,7 @@ func runImport(e *env, args []string) error {
 		return fmt.Errorf("import %s: %w", pos[0], err)
 	}
 	if *keysFrom != "" {
-		if err := os.WriteFile(filepath.Join(dir, signerKeyFile), keys[0], 0o600); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, verifierKeyFile), keys[1], 0o644); err != nil {
+		if err := writeKeyFiles(dir, keys[0], keys[1]); err != nil {
 			return err
 		}
 	} else if _, err := e.createKeys(dir, *name); err != nil {

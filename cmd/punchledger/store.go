@@ -45,13 +45,19 @@ func (e *env) createKeys(dir, name string) (vkey string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("generate checkpoint key: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, signerKeyFile), []byte(skey+"\n"), 0o600); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(dir, verifierKeyFile), []byte(vkey+"\n"), 0o644); err != nil {
+	if err := writeKeyFiles(dir, []byte(skey+"\n"), []byte(vkey+"\n")); err != nil {
 		return "", err
 	}
 	return vkey, nil
+}
+
+// writeKeyFiles writes a checkpoint key pair into dir: the signer key readable only by
+// its owner, the verifier key by anyone.
+func writeKeyFiles(dir string, skey, vkey []byte) error {
+	if err := os.WriteFile(filepath.Join(dir, signerKeyFile), skey, 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, verifierKeyFile), vkey, 0o644)
 }
 
 // signer loads the checkpoint signing key: --key FILE when given, else the ledger's own.
