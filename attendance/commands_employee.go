@@ -268,13 +268,7 @@ func (s *Service) RequestRebind(ctx context.Context, a Actor, employeeID string,
 	if err := validCode(op, "Reason", r.Reason); err != nil {
 		return Receipt{}, err
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.needSelf(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.needSelf, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if rc, ok, err := s.repeat(st, r.ID, TypeDeviceRebindRequested); ok || err != nil {
 			return nil, rc, err
 		}
@@ -296,7 +290,7 @@ func (s *Service) RequestRebind(ctx context.Context, a Actor, employeeID string,
 		}
 		ev, err := s.propose(p, id, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 // ApproveRebind approves a pending rebind request (the manager, hr or an admin; not
@@ -320,13 +314,7 @@ func (s *Service) decideRebind(ctx context.Context, op string, a Actor, employee
 			return Receipt{}, err
 		}
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.decider(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.decider, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		r := st.rebinds[requestID]
 		if r == nil {
 			return nil, nil, fmt.Errorf("%w: rebind %s", ErrUnknownRequest, requestID)
@@ -360,7 +348,7 @@ func (s *Service) decideRebind(ctx context.Context, op string, a Actor, employee
 			return nil, nil, err
 		}
 		return append(evs, ev), nil, nil
-	})
+	}))
 }
 
 func orCode(s, def string) string {
@@ -419,13 +407,7 @@ func (s *Service) VoidPunch(ctx context.Context, a Actor, employeeID string, pun
 	if err := validCode(op, "reason", reason); err != nil {
 		return Receipt{}, err
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.decider(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.decider, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		voided, ok := st.punches[punchID]
 		if !ok {
 			return nil, nil, fmt.Errorf("%w: %s in %s", ErrUnknownPunch, punchID, st.stream)
@@ -435,7 +417,7 @@ func (s *Service) VoidPunch(ctx context.Context, a Actor, employeeID string, pun
 		}
 		ev, err := s.propose(&PunchVoided{PunchID: punchID, Reason: reason}, ledger.ID{}, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 // AssignShift rosters the employee (his manager, hr or an admin; not himself): a
@@ -455,13 +437,7 @@ func (s *Service) AssignShift(ctx context.Context, a Actor, employeeID string, a
 	if as.Off {
 		as.Shift = ""
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.decider(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.decider, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if !as.Off {
 			pv, err := s.policyOn(ctx, st.rec.PolicyID, as.From)
 			if err != nil {
@@ -473,7 +449,7 @@ func (s *Service) AssignShift(ctx context.Context, a Actor, employeeID string, a
 		}
 		ev, err := s.propose(&ShiftAssigned{From: as.From.String(), To: as.To.String(), Shift: as.Shift, Off: as.Off}, ledger.ID{}, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 func hasShift(p *rules.Policy, name string) bool {
@@ -509,13 +485,7 @@ func (s *Service) RecordLeave(ctx context.Context, a Actor, employeeID string, l
 	if lv.Minutes < 0 || lv.Minutes > 24*60 {
 		return Receipt{}, invalid(op, "Minutes", "not within a day")
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.decider(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.decider, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		id, err := s.newID()
 		if err != nil {
 			return nil, nil, err
@@ -528,7 +498,7 @@ func (s *Service) RecordLeave(ctx context.Context, a Actor, employeeID string, l
 		}
 		ev, err := s.propose(p, id, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 // WorkLocationReport is a place an employee works from.
@@ -558,13 +528,7 @@ func (s *Service) ReportWorkLocation(ctx context.Context, a Actor, employeeID st
 	if !(r.RadiusM >= 10 && r.RadiusM <= 5000) {
 		return Receipt{}, invalid(op, "RadiusM", "not within 10–5000 m")
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.needSelf(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.needSelf, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if rc, ok, err := s.repeat(st, r.ID, TypeWorkLocationReported); ok || err != nil {
 			return nil, rc, err
 		}
@@ -579,7 +543,7 @@ func (s *Service) ReportWorkLocation(ctx context.Context, a Actor, employeeID st
 		}
 		ev, err := s.propose(&WorkLocationReported{Kind: r.Kind, Sealed: sealed}, id, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 // ApproveWorkLocation approves a reported work location (the manager, hr or an admin).
@@ -602,13 +566,7 @@ func (s *Service) decideLocation(ctx context.Context, op string, a Actor, employ
 			return Receipt{}, err
 		}
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.decider(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.decider, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		l := st.locations[locationID]
 		if l == nil {
 			return nil, nil, fmt.Errorf("%w: work location %s", ErrUnknownRequest, locationID)
@@ -622,7 +580,7 @@ func (s *Service) decideLocation(ctx context.Context, op string, a Actor, employ
 		}
 		ev, err := s.propose(p, ledger.ID{}, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }
 
 // EraseSubject erases an employee (hr or an admin; not himself): it records

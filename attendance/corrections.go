@@ -50,13 +50,7 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 	case rules.CorrectMissingOut:
 		c.PunchKind = rules.KindOut
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.needSelf(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.needSelf, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if rc, ok, err := s.repeat(st, c.ID, TypeCorrectionRequested); ok || err != nil {
 			return nil, rc, err
 		}
@@ -121,7 +115,7 @@ func (s *Service) RequestCorrection(ctx context.Context, a Actor, employeeID str
 			evs = append(evs, auto)
 		}
 		return evs, nil, nil
-	})
+	}))
 }
 
 func refusal(pol *rules.Policy, err error) error {
@@ -289,13 +283,7 @@ func (s *Service) WithdrawCorrection(ctx context.Context, a Actor, employeeID st
 	if err != nil {
 		return Receipt{}, err
 	}
-	return s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := w.needSelf(op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	return s.onEmployee(ctx, op, employeeID, onExisting(w.needSelf, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		c := st.corrections[requestID]
 		if c == nil {
 			return nil, nil, fmt.Errorf("%w: correction %s in %s", ErrUnknownRequest, requestID, st.stream)
@@ -305,5 +293,5 @@ func (s *Service) WithdrawCorrection(ctx context.Context, a Actor, employeeID st
 		}
 		ev, err := s.propose(&CorrectionWithdrawn{RequestID: requestID}, ledger.ID{}, s.now(), a)
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 }

@@ -234,11 +234,15 @@ func receiptOfEvent(e *ledger.Event) Receipt {
 	return Receipt{ID: e.ID, FirstSeq: e.Seq, LastSeq: e.Seq, Version: e.Version, RecordedAt: e.RecordedAt, Duplicate: true}
 }
 
+// decideFunc decides a command from the employee's folded state: the events to
+// append, or a receipt without appending (a retried request), or an error.
+type decideFunc func(st *employeeState) ([]ledger.Proposed, *Receipt, error)
+
 // onEmployee runs decide against the employee's state under its lock and appends the
 // events it returns, expecting the version it decided on; if the stream moved (another
 // Service on the same ledger), it decides again. decide may return no events and a
 // receipt (an idempotent repeat).
-func (s *Service) onEmployee(ctx context.Context, op string, id string, decide func(st *employeeState) ([]ledger.Proposed, *Receipt, error)) (Receipt, error) {
+func (s *Service) onEmployee(ctx context.Context, op string, id string, decide decideFunc) (Receipt, error) {
 	if err := ctx.Err(); err != nil {
 		return Receipt{}, err
 	}
@@ -269,6 +273,20 @@ func (s *Service) onEmployee(ctx context.Context, op string, id string, decide f
 		return receiptOf(res), nil
 	}
 	return Receipt{}, fmt.Errorf("attendance: %s %s: %w", op, EmployeeStream(id), ErrBusy)
+}
+
+// onExisting wraps a command's decision in the checks most commands on an employee
+// open with: allow (w.decider, w.needSelf), then existing.
+func onExisting(allow func(op string, st *employeeState) error, op string, decide decideFunc) decideFunc {
+	return func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
+		if err := allow(op, st); err != nil {
+			return nil, nil, err
+		}
+		if err := existing(st); err != nil {
+			return nil, nil, err
+		}
+		return decide(st)
+	}
 }
 
 // foldAppended folds just-committed events into st (the caller holds its lock); if
