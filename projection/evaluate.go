@@ -175,12 +175,7 @@ func (a *Attendance) Flush(w Writer) error {
 			return err
 		}
 	}
-	emps := make([]string, 0, len(a.empDirty))
-	for e := range a.empDirty {
-		emps = append(emps, e)
-	}
-	slices.Sort(emps)
-	for _, e := range emps {
+	for _, e := range sortedKeys(a.empDirty, strings.Compare) {
 		rec, _ := a.emps.get(e)
 		if rec == nil {
 			continue
@@ -197,7 +192,7 @@ func (a *Attendance) Flush(w Writer) error {
 	return nil
 }
 
-// write encodes rec into the scratch buffer and sets it at key.
+// write encodes rec into a.buf and sets it at key.
 func (a *Attendance) write(w Writer, key []byte, rec wireRecord) error {
 	a.buf = rec.appendWire(a.buf[:0])
 	return w.Set(key, a.buf)
@@ -217,22 +212,11 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(x, y K) int) []K {
 // feeds the later days of its workweek).
 func (a *Attendance) evaluateDirty(w Writer) error {
 	for len(a.dirty) > 0 {
-		emps := make([]string, 0, len(a.dirty))
-		for e := range a.dirty {
-			emps = append(emps, e)
-		}
-		slices.Sort(emps)
-		for _, emp := range emps {
-			for len(a.dirty[emp]) > 0 {
-				m := a.dirty[emp]
-				dates := make([]string, 0, len(m))
-				for d := range m {
-					dates = append(dates, d)
-				}
-				slices.Sort(dates)
+		for _, emp := range sortedKeys(a.dirty, strings.Compare) {
+			for m := a.dirty[emp]; len(m) > 0; {
 				// Evaluate in date order; a day may touch later days of its week,
 				// which are then picked up in this pass or the next.
-				for _, date := range dates {
+				for _, date := range sortedKeys(m, strings.Compare) {
 					d, ok := m[date]
 					if !ok {
 						continue
