@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -65,24 +66,19 @@ own, and prints the chosen report from it, with the tree head at that point.`,
 	})
 }
 
-// queryFlags registers the common report filters.
+// queryFlags are the common report filters and --as-of.
 type queryFlags struct {
 	employee, team, from, to, asOf *string
 }
 
-func addQueryFlags(e *env, fs interface {
-	String(name, value, usage string) *string
-}, asOf bool) *queryFlags {
-	q := &queryFlags{
+func addQueryFlags(fs *flag.FlagSet) *queryFlags {
+	return &queryFlags{
 		employee: fs.String("employee", "", "only this employee `ID`"),
 		team:     fs.String("team", "", "only the direct reports of this manager `ID`"),
 		from:     fs.String("from", "", "first `date`, YYYY-MM-DD"),
 		to:       fs.String("to", "", "last `date`, YYYY-MM-DD"),
+		asOf:     fs.String("as-of", "", "replay the log as of this RFC 3339 `time`, date or sequence number"),
 	}
-	if asOf {
-		q.asOf = fs.String("as-of", "", "replay the log as of this RFC 3339 `time`, date or sequence number")
-	}
-	return q
 }
 
 func (q *queryFlags) query() (projection.Query, error) {
@@ -194,7 +190,7 @@ func (e *env) openReports(asOf string) (_ *reports, err error) {
 
 func runReport(e *env, args []string, kind string) error {
 	fs := e.flags()
-	qf := addQueryFlags(e, fs, true)
+	qf := addQueryFlags(fs)
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -357,7 +353,7 @@ func runExplain(e *env, args []string) error {
 
 func runReplay(e *env, args []string) error {
 	fs := e.flags()
-	qf := addQueryFlags(e, fs, true)
+	qf := addQueryFlags(fs)
 	report := fs.String("report", "payroll", "`report` to print: daily, payroll, exceptions or quota")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
@@ -386,7 +382,7 @@ func runReplay(e *env, args []string) error {
 
 func runDiff(e *env, args []string) error {
 	fs := e.flags()
-	qf := addQueryFlags(e, fs, true)
+	qf := addQueryFlags(fs)
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
