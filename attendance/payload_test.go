@@ -67,6 +67,25 @@ func samplePayloads() []ledger.Payload {
 	}
 }
 
+// checkGolden compares data with testdata/golden/<name>.hex (written first with
+// -update).
+func checkGolden(t *testing.T, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".hex")
+	if *update {
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(data)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got := hex.EncodeToString(data); got != strings.TrimSpace(string(want)) {
+		t.Fatalf("bytes changed:\n got %s\nwant %s", got, want)
+	}
+}
+
 // TestGolden pins the bytes of every payload type: a change of encoding is a new schema
 // version, never an edit. Regenerate with -update and review the diff.
 func TestGolden(t *testing.T) {
@@ -80,19 +99,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "golden", name+".hex")
-			if *update {
-				if err := os.WriteFile(path, []byte(hex.EncodeToString(data)+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if got := hex.EncodeToString(data); got != strings.TrimSpace(string(want)) {
-				t.Fatalf("bytes changed:\n got %s\nwant %s", got, want)
-			}
+			checkGolden(t, name, data)
 			// Decode through the registry, as projections do, and compare.
 			e := ledger.Event{Type: p.EventType(), Schema: p.SchemaVersion(), Data: data}
 			back, err := reg.Decode(&e)
@@ -157,19 +164,7 @@ func TestGoldenSealed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", "golden", name+".hex")
-			if *update {
-				if err := os.WriteFile(path, []byte(hex.EncodeToString(data)+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if got := hex.EncodeToString(data); got != strings.TrimSpace(string(want)) {
-				t.Fatalf("bytes changed:\n got %s\nwant %s", got, want)
-			}
+			checkGolden(t, name, data)
 			back := reflect.New(reflect.TypeOf(v).Elem()).Interface()
 			if err := msgpack.Unmarshal(data, back); err != nil || !reflect.DeepEqual(back, v) {
 				t.Fatalf("round trip: %v %#v", err, back)
