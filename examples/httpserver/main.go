@@ -98,11 +98,12 @@ func (r *punchRequest) input(ip netip.Addr) (attendance.PunchInput, error) {
 }
 
 type server struct {
-	svc    *attendance.Service
-	l      *ledger.Ledger
-	st     *projection.Store
-	signer note.Signer
-	mu     sync.Mutex // serializes projection catch-up
+	svc       *attendance.Service
+	l         *ledger.Ledger
+	st        *projection.Store
+	signer    note.Signer
+	verifiers note.Verifiers // the signer's public half: reads back the checkpoints it signs
+	mu        sync.Mutex     // serializes projection catch-up
 }
 
 func (s *server) routes() http.Handler {
@@ -156,7 +157,7 @@ func (s *server) postPunch(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	th, err := ledger.OpenCheckpoint(ckpt, note.VerifierList(mustVerifier(s.signer)))
+	th, err := ledger.OpenCheckpoint(ckpt, s.verifiers)
 	if err != nil {
 		fail(w, err)
 		return
@@ -207,15 +208,6 @@ func (s *server) getHead(w http.ResponseWriter, r *http.Request) {
 	w.Write(ckpt)
 }
 
-var verifiers sync.Map
-
-func mustVerifier(s note.Signer) note.Verifier {
-	if v, ok := verifiers.Load(s.Name()); ok {
-		return v.(note.Verifier)
-	}
-	panic("no verifier for " + s.Name())
-}
-
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8443", "listen `address`")
 	selftest := flag.Bool("selftest", false, "serve on a loopback port, send a few punches to itself over HTTPS, print the results and exit")
@@ -263,7 +255,6 @@ func run(addr, dbDir string, selftest bool) error {
 	}
 	signer, _ := note.NewSigner(skey)
 	v, _ := note.NewVerifier(vkey)
-	verifiers.Store(signer.Name(), v)
 	if err := seed(ctx, svc); err != nil {
 		return err
 	}
@@ -271,7 +262,7 @@ func run(addr, dbDir string, selftest bool) error {
 	if err != nil {
 		return err
 	}
-	s := &server{svc: svc, l: l, st: st, signer: signer}
+	s := &server{svc: svc, l: l, st: st, signer: signer, verifiers: note.VerifierList(v)}
 	if selftest {
 		addr = "127.0.0.1:0"
 	}
