@@ -393,18 +393,19 @@ func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []inputR
 	for _, l := range res.Overtime {
 		f.Overtime = append(f.Overtime, OvertimeRow{Category: l.Category, Percent: int32(l.Multiplier), Approved: l.Approved, Minutes: int32(l.Minutes)})
 	}
-	sortOvertime(f.Overtime)
-	f.Overtime = (Figures{}).add(*f, 1).Overtime // merge equal lines
+	f.Overtime = (Figures{}).add(*f, 1).Overtime // merge equal lines (add sorts them)
 	for _, r := range res.Reasons {
 		row.Reasons = append(row.Reasons, ReasonRow{Code: r.Code, Clause: r.Clause, Detail: r.Detail})
 		switch r.Code {
 		case rules.ReasonMissingIn, rules.ReasonMissingOut, rules.ReasonOTUnapproved, rules.ReasonCorrectionStray, rules.ReasonUnknownShift:
-			row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: r.Code, Clause: r.Clause, Detail: r.Detail})
 		case rules.ReasonNoPunches:
-			if res.Final {
-				row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: r.Code, Clause: r.Clause, Detail: r.Detail})
+			if !res.Final {
+				continue
 			}
+		default:
+			continue
 		}
+		row.Exceptions = append(row.Exceptions, ExceptionRow{Employee: emp, Date: date, Code: r.Code, Clause: r.Clause, Detail: r.Detail})
 	}
 	for i := range ins {
 		x := &ins[i]
