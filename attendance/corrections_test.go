@@ -207,14 +207,7 @@ func TestCorrectionLimitUnderRaces(t *testing.T) {
 	e.org()
 	// Slow randomness widens the window between a decision and its append (the
 	// request ID is drawn in between), so the two Services really do race.
-	var svcs []*attendance.Service
-	for range 2 {
-		s, err := attendance.New(e.l, &attendance.Options{Now: e.clock.Now, Rand: slowReader{newSeeded(seeds.Add(2))}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svcs = append(svcs, s)
-	}
+	svcs := e.racingServices(2)
 	e.clock.Set(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	const n = 12
 	errs := make(chan error, n)
@@ -248,11 +241,4 @@ func TestCorrectionLimitUnderRaces(t *testing.T) {
 	if err != nil || len(v.Pending) != 3 {
 		t.Fatalf("pending %v %v", v.Pending, err)
 	}
-}
-
-type slowReader struct{ r *seededReader }
-
-func (s slowReader) Read(p []byte) (int, error) {
-	time.Sleep(2 * time.Millisecond)
-	return s.r.Read(p)
 }

@@ -60,6 +60,14 @@ func (s *seededReader) Read(p []byte) (int, error) {
 	return s.r.Read(p)
 }
 
+// slowReader is a seededReader that takes 2 ms a read.
+type slowReader struct{ r *seededReader }
+
+func (s slowReader) Read(p []byte) (int, error) {
+	time.Sleep(2 * time.Millisecond)
+	return s.r.Read(p)
+}
+
 // seeds gives every env its own ID streams, so a reopened ledger gets fresh IDs.
 var seeds atomic.Uint64
 
@@ -97,6 +105,21 @@ func newEnvSeed(t testing.TB, fs vfs.FS, dir string, seed uint64) *env {
 		t.Fatal(err)
 	}
 	return &env{t: t, ctx: context.Background(), clock: c, l: l, svc: svc, dir: dir, fs: fs}
+}
+
+// racingServices opens n more Services on e's ledger with slow randomness, which
+// widens the window between a decision and its append, so they really do race.
+func (e *env) racingServices(n int) []*attendance.Service {
+	e.t.Helper()
+	var svcs []*attendance.Service
+	for range n {
+		s, err := attendance.New(e.l, &attendance.Options{Now: e.clock.Now, Rand: slowReader{newSeeded(seeds.Add(2))}})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		svcs = append(svcs, s)
+	}
+	return svcs
 }
 
 func loadPolicy(t testing.TB) *rules.Policy {

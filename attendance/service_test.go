@@ -147,14 +147,7 @@ func TestDeterministicLog(t *testing.T) {
 func TestConcurrentRegistration(t *testing.T) {
 	e := newEnv(t)
 	e.org()
-	var svcs []*attendance.Service
-	for range 2 {
-		s, err := attendance.New(e.l, &attendance.Options{Now: e.clock.Now, Rand: slowReader{newSeeded(seeds.Add(2))}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svcs = append(svcs, s)
-	}
+	svcs := e.racingServices(2)
 	for round := range 5 {
 		id := fmt.Sprintf("R%d", round)
 		errs := make([]error, 2)
