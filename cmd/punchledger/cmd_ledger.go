@@ -155,10 +155,7 @@ func runLog(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if evs == nil {
-		evs = []eventJSON{}
-	}
-	return e.emit(evs, t)
+	return e.emit(nonNil(evs), t)
 }
 
 // parseSeq parses a global sequence number (1-based).
