@@ -482,9 +482,9 @@ func existingPunch(e *ledger.Event, st *employeeState, in *PunchInput) (PunchRes
 	return PunchResult{Receipt: receiptOfEvent(e), Outcome: p.Outcome, Findings: p.Findings}, nil
 }
 
-// punchAuth checks who may record punches for st's employee: the employee himself, a
+// mayPunch checks who may record punches for st's employee: the employee himself, a
 // device bound to him, or the system.
-func punchAuth(w who, op string, st *employeeState) error {
+func (w who) mayPunch(op string, st *employeeState) error {
 	if w.isSelf(st) || w.boundDevice(st) || w.Kind == KindSystem {
 		return nil
 	}
@@ -510,13 +510,7 @@ func (s *Service) RecordPunch(ctx context.Context, a Actor, employeeID string, i
 		return PunchResult{}, err
 	}
 	var out PunchResult
-	r, err := s.onEmployee(ctx, op, employeeID, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
-		if err := punchAuth(w, op, st); err != nil {
-			return nil, nil, err
-		}
-		if err := existing(st); err != nil {
-			return nil, nil, err
-		}
+	r, err := s.onEmployee(ctx, op, employeeID, onExisting(w.mayPunch, op, func(st *employeeState) ([]ledger.Proposed, *Receipt, error) {
 		if !in.ID.IsZero() {
 			e, err := s.l.Lookup(in.ID)
 			if err == nil {
@@ -538,7 +532,7 @@ func (s *Service) RecordPunch(ctx context.Context, a Actor, employeeID string, i
 		ev, res, err := s.judge(env, a, &in, false, time.Time{})
 		out = res
 		return []ledger.Proposed{ev}, nil, err
-	})
+	}))
 	out.Receipt = r
 	return out, err
 }
@@ -607,7 +601,7 @@ func (s *Service) SyncOffline(ctx context.Context, a Actor, b SyncBatch) (SyncRe
 	if err != nil {
 		return SyncResult{}, err
 	}
-	if err := punchAuth(w, op, st); err != nil {
+	if err := w.mayPunch(op, st); err != nil {
 		return SyncResult{}, err
 	}
 	if err := existing(st); err != nil {
