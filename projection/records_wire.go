@@ -220,11 +220,10 @@ func appendRows[T any, P interface {
 	*T
 	wireRecord
 }](b []byte, s []T) []byte {
-	b = appendSliceLen(b, len(s), len(s) == 0)
-	for i := range s {
-		b = P(&s[i]).appendWire(b)
+	if len(s) == 0 {
+		s = nil
 	}
-	return b
+	return appendSlice[T, P](b, s)
 }
 
 // decodeRows reads a report row slice, nil when empty.
