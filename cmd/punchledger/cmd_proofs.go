@@ -493,7 +493,7 @@ func runExport(e *env, args []string) error {
 	}
 	defer os.Remove(f.Name()) // after a successful rename this finds nothing
 	bw := bufio.NewWriterSize(f, 1<<20)
-	th, err := svc.Export(e.ctx, a, &countingWriter{w: bw, bar: bar, perEvent: 256}, opts)
+	th, err := svc.Export(e.ctx, a, &countingWriter{w: bw, byteProgress: byteProgress{bar: bar}}, opts)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -514,19 +514,30 @@ func runExport(e *env, args []string) error {
 		kv("file", pos[0], "events", th.Size, "root", th.Root, "personal data", *personal))
 }
 
+// bytesPerEvent is a rough size of one event in an export file, for progress bars.
+const bytesPerEvent = 256
+
+// byteProgress advances a progress bar by the events estimated from the bytes counted.
+type byteProgress struct {
+	bar *progress
+	n   int64
+}
+
+func (b *byteProgress) count(n int) {
+	before := b.n / bytesPerEvent
+	b.n += int64(n)
+	b.bar.add(b.n/bytesPerEvent - before)
+}
+
 // countingWriter advances a progress bar by an estimate of events written.
 type countingWriter struct {
-	w        io.Writer
-	bar      *progress
-	n        int64
-	perEvent int64
+	w io.Writer
+	byteProgress
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
-	before := c.n / c.perEvent
-	c.n += int64(n)
-	c.bar.add(c.n/c.perEvent - before)
+	c.count(n)
 	return n, err
 }
 
@@ -571,8 +582,8 @@ func runImport(e *env, args []string) error {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	bar := e.progress("import", st.Size()/256)
-	th, err := ledger.Import(e.ctx, dir, &progressReader{r: bufio.NewReaderSize(f, 1<<20), bar: bar}, e.ledgerOptions())
+	bar := e.progress("import", st.Size()/bytesPerEvent)
+	th, err := ledger.Import(e.ctx, dir, &progressReader{r: bufio.NewReaderSize(f, 1<<20), byteProgress: byteProgress{bar: bar}}, e.ledgerOptions())
 	bar.finish()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", pos[0], err)
@@ -607,16 +618,14 @@ func (e *env) verifyExport(file, pub string) (ledger.TreeHead, error) {
 	return th, nil
 }
 
+// progressReader advances a progress bar by an estimate of events read.
 type progressReader struct {
-	r   io.Reader
-	bar *progress
-	n   int64
+	r io.Reader
+	byteProgress
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	before := p.n / 256
-	p.n += int64(n)
-	p.bar.add(p.n/256 - before)
+	p.count(n)
 	return n, err
 }
