@@ -212,11 +212,12 @@ func (s *Service) AccessRequest(ctx context.Context, a Actor, employeeID string)
 			return nil
 		}
 	}
+	scanMine := scan(&mine)
 	if err := s.l.ScanStream(ctx, stream, 1, func(e *ledger.Event) error {
 		if e.Version > version {
 			return ledger.ErrStop
 		}
-		return scan(&mine)(e)
+		return scanMine(e)
 	}); err != nil {
 		return nil, err
 	}
