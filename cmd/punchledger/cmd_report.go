@@ -149,6 +149,12 @@ func (r *reports) Close() {
 // attendance reads the attendance projection in the view.
 func (r *reports) attendance() projection.Reader { return r.v.Reader(projection.AttendanceName) }
 
+// openProjections opens the projection store kept in <db>/projections. It is not synced:
+// it can always be rebuilt from the log.
+func (e *env) openProjections(l *ledger.Ledger) (*projection.Store, error) {
+	return projection.Open(filepath.Join(e.dbPath(), "projections"), l, &projection.Options{NoSync: true})
+}
+
 // openReports resolves --actor, opens the ledger and the projection store, brings the
 // attendance projection up to date and opens the live view, or an as-of replay's when
 // asOf is set.
@@ -167,7 +173,7 @@ func (e *env) openReports(asOf string) (_ *reports, err error) {
 			r.Close()
 		}
 	}()
-	if r.st, err = projection.Open(filepath.Join(e.dbPath(), "projections"), l, &projection.Options{NoSync: true}); err != nil {
+	if r.st, err = e.openProjections(l); err != nil {
 		return nil, err
 	}
 	if err = r.st.CatchUp(e.ctx, 0, projection.NewAttendance()); err != nil {
@@ -432,7 +438,7 @@ func runRebuild(e *env, args []string) error {
 		return err
 	}
 	defer l.Close()
-	st, err := projection.Open(filepath.Join(e.dbPath(), "projections"), l, &projection.Options{NoSync: true})
+	st, err := e.openProjections(l)
 	if err != nil {
 		return err
 	}
