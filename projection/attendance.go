@@ -480,14 +480,11 @@ func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq u
 	if to != "" {
 		hi = append(slices.Clip(prefix), to...)
 	}
-	var dates []string
+	// markDirty only updates entries that exist here, which is safe while ranging.
 	for d := range a.dirty[emp] {
 		if d >= from && (to == "" || d < to) {
-			dates = append(dates, d)
+			a.markDirty(emp, d, asOf, seq)
 		}
-	}
-	for _, d := range dates {
-		a.markDirty(emp, d, asOf, seq)
 	}
 	return w.Scan(lo, hi, func(k, _ []byte) error {
 		a.markDirty(emp, string(k[len(prefix):]), asOf, seq)
