@@ -532,6 +532,10 @@ func (s *Service) ReportWorkLocation(ctx context.Context, a Actor, employeeID st
 		if rc, ok, err := s.repeat(st, r.ID, TypeWorkLocationReported); ok || err != nil {
 			return nil, rc, err
 		}
+		// An erased employee has no data key: refuse before an ID is drawn.
+		if _, err := s.mustSealer(st); err != nil {
+			return nil, nil, err
+		}
 		id, err := s.idOr(r.ID)
 		if err != nil {
 			return nil, nil, err
