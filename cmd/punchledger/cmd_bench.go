@@ -239,6 +239,19 @@ func seqKey(seq uint64) []byte {
 	return k
 }
 
+// rawBatch writes envs to the raw twin under the sequence numbers first, first+1, ... in
+// one synced batch: the raw counterpart of one append call.
+func rawBatch(raw *pebble.DB, first uint64, envs [][]byte) error {
+	wb := raw.NewBatch()
+	defer wb.Close()
+	for i, env := range envs {
+		if err := wb.Set(seqKey(first+uint64(i)), env, nil); err != nil {
+			return err
+		}
+	}
+	return wb.Commit(pebble.Sync)
+}
+
 func (b *bencher) run() (*benchReport, error) {
 	c := b.cfg
 	b.rep = benchReport{Employees: c.employees, Days: c.days, Writers: c.writers, GOMAXPROCS: runtime.GOMAXPROCS(0)}
@@ -303,16 +316,9 @@ func (b *bencher) run() (*benchReport, error) {
 	}
 	rawD, _, err := b.measure(func() error {
 		for i := 0; i < len(stored); i += c.batch {
-			bt := raw.NewBatch()
-			for j := i; j < min(i+c.batch, len(stored)); j++ {
-				if err := bt.Set(seqKey(uint64(j+1)), stored[j], nil); err != nil {
-					return err
-				}
-			}
-			if err := bt.Commit(pebble.Sync); err != nil {
+			if err := rawBatch(raw, uint64(i+1), stored[i:min(i+c.batch, len(stored))]); err != nil {
 				return err
 			}
-			bt.Close()
 		}
 		return nil
 	})
@@ -502,17 +508,11 @@ func (b *bencher) attendancePhases() error {
 	rawD, _, err := b.measure(func() error {
 		k := 0
 		for _, bt := range batches {
-			wb := raw.NewBatch()
-			for range bt.Punches {
-				k++
-				if err := wb.Set(seqKey(uint64(k)), stored[k-1], nil); err != nil {
-					return err
-				}
-			}
-			if err := wb.Commit(pebble.Sync); err != nil {
+			n := len(bt.Punches)
+			if err := rawBatch(raw, uint64(k+1), stored[k:k+n]); err != nil {
 				return err
 			}
-			wb.Close()
+			k += n
 		}
 		return nil
 	})
