@@ -139,10 +139,7 @@ func runDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(path, signerKeyFile), []byte(skey+"\n"), 0o600); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(path, verifierKeyFile), []byte(vkey+"\n"), 0o644); err != nil {
+	if err := writeKeyFiles(path, []byte(skey+"\n"), []byte(vkey+"\n")); err != nil {
 		return err
 	}
 	d.l, err = ledger.Open(path, &ledger.Options{Now: d.clock, Rand: d.rand, NoSync: true})
