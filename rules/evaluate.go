@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -292,7 +293,7 @@ func (e *evaluator) run() {
 		e.reason(ReasonNotInForce, "effective_from", "the policy takes effect on "+c.src.EffectiveFrom.String())
 	}
 	if pl.unknown != "" {
-		e.reason(ReasonUnknownShift, "roster["+itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
+		e.reason(ReasonUnknownShift, "roster["+strconv.Itoa(pl.unknownAt)+"]", fmt.Sprintf("roster names unknown shift %q; the default schedule applies", pl.unknown))
 	}
 	if _, ok := c.working[e.f.day]; ok && pl.kind == DayWorking && strings.HasPrefix(pl.clause, "calendar.") {
 		e.reason(ReasonSwappedDay, pl.clause, "a swapped working day")
@@ -319,7 +320,7 @@ func (e *evaluator) run() {
 	}
 	leavePath := ""
 	if leave != nil {
-		leavePath = "leave[" + itoa(leaveIdx) + "]"
+		leavePath = "leave[" + strconv.Itoa(leaveIdx) + "]"
 	}
 
 	if pl.kind == DayHoliday && !c.src.Calendar.EvaluateOnHolidays {
@@ -526,7 +527,7 @@ func (e *evaluator) collect() {
 		if cr.Date != in.Date {
 			continue
 		}
-		path := "corrections[" + itoa(i) + "]"
+		path := "corrections[" + strconv.Itoa(i) + "]"
 		switch cr.Kind {
 		case CorrectMissingIn, CorrectMissingOut:
 			k := KindIn
@@ -805,15 +806,15 @@ func fmtDur(d time.Duration) string {
 	}
 	s := ""
 	if h := d / time.Hour; h > 0 {
-		s = itoa(int(h)) + "h"
+		s = strconv.Itoa(int(h)) + "h"
 		d -= h * time.Hour
 	}
 	if m := d / time.Minute; m > 0 || s == "" {
-		s += itoa(int(m)) + "m"
+		s += strconv.Itoa(int(m)) + "m"
 		d -= m * time.Minute
 	}
 	if sec := d / time.Second; sec > 0 {
-		s += itoa(int(sec)) + "s"
+		s += strconv.Itoa(int(sec)) + "s"
 	}
 	if neg {
 		s = "-" + s

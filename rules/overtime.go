@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -26,7 +27,7 @@ func (e *evaluator) overtime() {
 			if m := hi - t.After; m > 0 {
 				clause := path
 				if path != "overtime.preset" {
-					clause = path + "[" + itoa(i) + "]"
+					clause = path + "[" + strconv.Itoa(i) + "]"
 				}
 				ls = append(ls, OvertimeLine{Category: cat, Minutes: m, Multiplier: t.Percent, Clause: clause})
 			}
@@ -59,7 +60,7 @@ func (e *evaluator) overtime() {
 			if m := tHi - max(lo, t.After); m > 0 {
 				clause := ot.weeklyPath
 				if clause != "overtime.preset" {
-					clause += "[" + itoa(i) + "]"
+					clause += "[" + strconv.Itoa(i) + "]"
 				}
 				ls = append(ls, OvertimeLine{Category: "weekly", Minutes: m, Multiplier: t.Percent, Clause: clause})
 				regular -= m

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/punchledger/punchledger/geofence"
 )
@@ -468,7 +469,7 @@ func zoneProblems(data []byte) []Problem {
 	for i, z := range raw.Remote.Zones {
 		var zone geofence.Zone
 		if err := zone.UnmarshalJSON(z); err != nil {
-			ps = append(ps, Problem{Path: "remote.zones[" + itoa(i) + "]", Message: err.Error()})
+			ps = append(ps, Problem{Path: "remote.zones[" + strconv.Itoa(i) + "]", Message: err.Error()})
 		}
 	}
 	return ps

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/punchledger/punchledger/geofence"
@@ -26,7 +27,7 @@ func (k PunchKind) String() string {
 	case KindUnknown:
 		return "unknown"
 	}
-	return "PunchKind(" + itoa(int(k)) + ")"
+	return "PunchKind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // ParsePunchKind parses "in", "out" or "unknown" (also "").
@@ -69,7 +70,7 @@ func (o Outcome) String() string {
 	case OutcomeReject:
 		return "reject"
 	}
-	return "Outcome(" + itoa(int(o)) + ")"
+	return "Outcome(" + strconv.Itoa(int(o)) + ")"
 }
 
 // Punch is one clock-in or clock-out with its evidence. It carries three clocks:
@@ -103,26 +104,4 @@ type Evidence struct {
 	// Signed: the punch carried a device signature; SignatureValid: it verified.
 	Signed         bool
 	SignatureValid bool
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
