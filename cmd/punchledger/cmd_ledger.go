@@ -57,7 +57,7 @@ func runInit(e *env, args []string) error {
 		return err
 	}
 	if *admin != "" {
-		svc, err := attendance.New(l, &attendance.Options{Now: e.m.Now, Rand: e.m.Rand})
+		svc, err := attendance.New(l, e.attendanceOptions())
 		if err == nil {
 			_, err = svc.Bootstrap(e.ctx, attendance.SystemActor(), *admin)
 		}

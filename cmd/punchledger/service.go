@@ -61,7 +61,7 @@ func (e *env) service() (svc *attendance.Service, l *ledger.Ledger, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err = attendance.New(l, &attendance.Options{Now: e.m.Now, Rand: e.m.Rand})
+	svc, err = attendance.New(l, e.attendanceOptions())
 	if err != nil {
 		l.Close()
 		return nil, nil, err

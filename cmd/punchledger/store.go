@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -37,6 +38,12 @@ func (e *env) openLedger() (*ledger.Ledger, error) {
 
 func (e *env) ledgerOptions() *ledger.Options {
 	return &ledger.Options{Now: e.m.Now, Rand: e.m.Rand}
+}
+
+// attendanceOptions gives the attendance service the same clock and randomness as the
+// ledger.
+func (e *env) attendanceOptions() *attendance.Options {
+	return &attendance.Options{Now: e.m.Now, Rand: e.m.Rand}
 }
 
 // createKeys writes a fresh checkpoint signing key pair into dir.
