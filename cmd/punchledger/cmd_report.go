@@ -332,10 +332,7 @@ func runExplain(e *env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if err := required("employee", *emp); err != nil {
-		return err
-	}
-	if err := required("date", *date); err != nil {
+	if err := requireAll("employee", *emp, "date", *date); err != nil {
 		return err
 	}
 	d, err := parseDate("date", *date)
