@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -171,21 +172,11 @@ func (d Date) DaysSince(o Date) int { return int(d.days() - o.days()) }
 func (d Date) Compare(o Date) int {
 	switch {
 	case d.Year != o.Year:
-		return cmpInt(d.Year, o.Year)
+		return cmp.Compare(d.Year, o.Year)
 	case d.Month != o.Month:
-		return cmpInt(int(d.Month), int(o.Month))
+		return cmp.Compare(d.Month, o.Month)
 	}
-	return cmpInt(d.Day, o.Day)
-}
-
-func cmpInt(a, b int) int {
-	if a < b {
-		return -1
-	}
-	if a > b {
-		return 1
-	}
-	return 0
+	return cmp.Compare(d.Day, o.Day)
 }
 
 // Before reports whether d is earlier than o.
