@@ -283,7 +283,7 @@ func employeeIDs(ctx context.Context, l *ledger.Ledger) ([]string, error) {
 	var ids []string
 	err := l.Scan(ctx, 1, 0, func(ev *ledger.Event) error {
 		if ev.Type == attendance.TypeEmployeeRegistered {
-			ids = append(ids, strings.TrimPrefix(ev.Stream, "employee/"))
+			ids = append(ids, strings.TrimPrefix(ev.Stream, attendance.EmployeeStream("")))
 		}
 		return nil
 	})
