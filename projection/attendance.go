@@ -85,8 +85,14 @@ type Attendance struct {
 	buf       []byte // encodings handed to Writer.Set or setBlind, which copy them
 	kbuf      []byte
 
-	// Decoded policies by policy ID and version; immutable once published.
-	decoded map[string]*rules.Policy
+	// Decoded policies and their zones by policy ID and version; immutable once
+	// published.
+	decoded map[string]decodedPolicy
+}
+
+type decodedPolicy struct {
+	policy *rules.Policy
+	loc    *time.Location
 }
 
 type dirtyDay struct {
@@ -103,7 +109,7 @@ type policyVersion struct {
 
 // NewAttendance returns the built-in attendance projection.
 func NewAttendance() *Attendance {
-	return &Attendance{reg: attendance.Registry(), decoded: map[string]*rules.Policy{}}
+	return &Attendance{reg: attendance.Registry(), decoded: map[string]decodedPolicy{}}
 }
 
 // Name implements Projection.
@@ -388,20 +394,20 @@ func (a *Attendance) loadPolicy(rec policyRec) (*policyVersion, error) {
 		return nil, fmt.Errorf("policy %s v%d: %w", rec.PolicyID, rec.Version, err)
 	}
 	k := fmt.Sprintf("%s/%d", rec.PolicyID, rec.Version)
-	p, ok := a.decoded[k]
+	dp, ok := a.decoded[k]
 	if !ok {
-		var err error
-		p, err = decodePolicy(rec)
+		p, err := decodePolicy(rec)
 		if err != nil {
 			return nil, err
 		}
-		a.decoded[k] = p
+		loc, err := time.LoadLocation(p.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s v%d: %w", rec.PolicyID, rec.Version, err)
+		}
+		dp = decodedPolicy{p, loc}
+		a.decoded[k] = dp
 	}
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("policy %s v%d: %w", rec.PolicyID, rec.Version, err)
-	}
-	return &policyVersion{rec: rec, from: from, policy: p, loc: loc}, nil
+	return &policyVersion{rec: rec, from: from, policy: dp.policy, loc: dp.loc}, nil
 }
 
 // policyFor returns the policy version in force on d: the latest version (by version
