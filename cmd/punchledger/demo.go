@@ -348,7 +348,8 @@ func (d *demo) punchAt(emp *demoEmployee, kind rules.PunchKind, t time.Time, whe
 	return in
 }
 
-// action is one thing that happens at a moment of the month.
+// action is one thing that happens at a moment of the month. month moves the simulated
+// clock to that moment before it runs the action.
 type action struct {
 	at  time.Time
 	seq int // tie-break: order of creation
@@ -378,7 +379,6 @@ func (d *demo) month() error {
 	upload := func(emp *demoEmployee, tin, tout time.Time, where string, t time.Time, retry bool) func() error {
 		return func() error {
 			ps := []attendance.PunchInput{d.punchAt(emp, rules.KindIn, tin, where), d.punchAt(emp, rules.KindOut, tout, where)}
-			d.at(t)
 			if emp.id == d.lateSync && d.lateSyncSeq == 0 && t.Sub(tout) > 72*time.Hour {
 				head, _ := d.l.Head()
 				d.lateSyncSeq = head
@@ -410,7 +410,6 @@ func (d *demo) month() error {
 	nw := d.byID[d.nightWorker]
 	sat := rules.MustDate("2026-10-31")
 	add(d.local(sat, 9, 0).Add(-48*time.Hour), func() error {
-		d.at(d.local(sat, 9, 0).Add(-48 * time.Hour))
 		_, err := d.svc.AssignShift(ctx, d.approver(nw), nw.id,
 			rules.Assignment{From: sat, To: sat, Shift: "night"})
 		return err
@@ -418,7 +417,6 @@ func (d *demo) month() error {
 	// And once more in November, so the payroll shows night hours.
 	fri := rules.MustDate("2026-11-20")
 	add(d.local(fri, 9, 0).Add(-72*time.Hour), func() error {
-		d.at(d.local(fri, 9, 0).Add(-72 * time.Hour))
 		_, err := d.svc.AssignShift(ctx, d.approver(nw), nw.id, rules.Assignment{From: fri, To: fri, Shift: "night"})
 		return err
 	})
@@ -515,7 +513,6 @@ func (d *demo) month() error {
 		ask := d.local(f.day.AddDays(1), 8, 10+i%40)
 		var reqID ledger.ID
 		add(ask, func() error {
-			d.at(ask)
 			r, err := d.svc.RequestCorrection(ctx, attendance.EmployeeActor(f.emp.id), f.emp.id, attendance.CorrectionInput{
 				ID: d.newID(), Day: f.day, Kind: rules.CorrectMissingOut, At: claim, Reason: "forgot to clock out"})
 			if err != nil {
@@ -530,7 +527,6 @@ func (d *demo) month() error {
 		})
 		decide := ask.Add(3 * time.Hour)
 		add(decide, func() error {
-			d.at(decide)
 			var err error
 			if reject {
 				_, err = d.svc.RejectCorrection(ctx, d.approver(f.emp), f.emp.id, reqID, "you left at five")
@@ -545,7 +541,6 @@ func (d *demo) month() error {
 	// Vacation on the Monday of Thanksgiving week for office workers who took it.
 	vac := d.local(rules.MustDate("2026-11-20"), 15, 0)
 	add(vac, func() error {
-		d.at(vac)
 		for _, emp := range d.emps {
 			if d.onVacation[emp.id] {
 				if _, err := d.svc.RecordLeave(ctx, d.hr, emp.id, attendance.Leave{From: rules.MustDate("2026-11-23"),
@@ -559,13 +554,13 @@ func (d *demo) month() error {
 	// Close November on 1 December; a correction decided afterwards becomes an adjustment.
 	closeAt := d.local(rules.MustDate("2026-12-01"), 10, 0)
 	add(closeAt, func() error {
-		d.at(closeAt)
 		_, err := d.svc.ClosePayPeriod(ctx, d.hr, attendance.PayPeriod{PolicyID: "default",
 			From: rules.MustDate("2026-11-01"), To: rules.MustDate("2026-11-30")})
 		return err
 	})
 	sort.SliceStable(acts, func(i, j int) bool { return acts[i].at.Before(acts[j].at) })
 	for _, a := range acts {
+		d.at(a.at)
 		if err := a.do(); err != nil {
 			return err
 		}
@@ -591,7 +586,6 @@ func (d *demo) brokenDay(emp *demoEmployee, day rules.Date, tin, tout time.Time,
 	add(tout, online(borrowed, rules.KindOut, tout, "depot"))
 	fix := tout.Add(16 * time.Hour)
 	add(fix, func() error {
-		d.at(fix)
 		if _, err := d.svc.UnbindDevice(d.ctx, d.hr, emp.id, emp.device, "broken"); err != nil {
 			return err
 		}
