@@ -445,12 +445,8 @@ func (a *Attendance) policyPublished(w Writer, ev *ledger.Event, p *attendance.P
 	}
 	// Every employee on this policy: re-evaluate days from the effective date, and
 	// schedule the first day of those that had no policy before.
-	var emps []string
-	prefix := []byte("y/" + p.PolicyID + "/")
-	if err := w.Scan(prefix, PrefixEnd(prefix), func(k, _ []byte) error {
-		emps = append(emps, string(k[len(prefix):]))
-		return nil
-	}); err != nil {
+	emps, err := listKeys(w, "y/"+p.PolicyID+"/")
+	if err != nil {
 		return err
 	}
 	for _, emp := range emps {

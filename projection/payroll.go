@@ -221,18 +221,14 @@ func (a *Attendance) periodClosed(w Writer, ev *ledger.Event, p *attendance.PayP
 		list := append(*a.closed, c)
 		a.closed = &list
 	}
-	var emps []string
-	prefix := []byte("y/" + p.PolicyID + "/")
+	prefix := "y/" + p.PolicyID + "/"
 	if p.PolicyID == "" {
-		prefix = []byte("e/")
+		prefix = "e/"
 	}
-	if err := w.Scan(prefix, PrefixEnd(prefix), func(k, _ []byte) error {
-		emps = append(emps, string(k[len(prefix):]))
-		return nil
-	}); err != nil {
+	emps, err := listKeys(w, prefix) // in key order
+	if err != nil {
 		return err
 	}
-	slices.Sort(emps)
 	by := ref(ev.Seq, ev.Type, ev.ID)
 	from, to := rules.MustDate(p.From), rules.MustDate(p.To)
 	for _, emp := range emps {
