@@ -98,6 +98,8 @@ type demo struct {
 	lateSyncDay, correctedDay                                  rules.Date
 	lateSyncSeq                                                uint64 // the head just before the late upload
 	onVacation                                                 map[string]bool
+
+	acts []action // the month's schedule (see add)
 }
 
 func runDemo(e *env, args []string) error {
@@ -351,29 +353,31 @@ func (d *demo) punchAt(emp *demoEmployee, kind rules.PunchKind, t time.Time, whe
 // action is one thing that happens at a moment of the month. month moves the simulated
 // clock to that moment before it runs the action.
 type action struct {
-	at  time.Time
-	seq int // tie-break: order of creation
-	do  func() error
+	at time.Time
+	do func() error
+}
+
+// add schedules fn at t. Actions at the same moment run in the order they were added.
+func (d *demo) add(t time.Time, fn func() error) {
+	d.acts = append(d.acts, action{at: t, do: fn})
+}
+
+// online schedules emp's punch at t: it is made when its moment comes, with the phone
+// bound at that time.
+func (d *demo) online(emp *demoEmployee, kind rules.PunchKind, t time.Time, where string) {
+	d.add(t, func() error {
+		in := d.punchAt(emp, kind, t, where)
+		d.at(in.At.Add(time.Duration(1+d.rng.IntN(4)) * time.Second))
+		if _, err := d.svc.RecordPunch(d.ctx, attendance.EmployeeActor(emp.id), emp.id, in); err != nil {
+			return fmt.Errorf("punch of %s: %w", emp.id, err)
+		}
+		d.punches++
+		return nil
+	})
 }
 
 func (d *demo) month() error {
-	var acts []action
-	add := func(t time.Time, fn func() error) {
-		acts = append(acts, action{at: t, seq: len(acts), do: fn})
-	}
 	ctx := d.ctx
-	// An online punch is made when its moment comes, with the phone bound at that time.
-	online := func(emp *demoEmployee, kind rules.PunchKind, t time.Time, where string) func() error {
-		return func() error {
-			in := d.punchAt(emp, kind, t, where)
-			d.at(in.At.Add(time.Duration(1+d.rng.IntN(4)) * time.Second))
-			if _, err := d.svc.RecordPunch(ctx, attendance.EmployeeActor(emp.id), emp.id, in); err != nil {
-				return fmt.Errorf("punch of %s: %w", emp.id, err)
-			}
-			d.punches++
-			return nil
-		}
-	}
 	// An offline upload: the first attempt's answer is lost on the way back, so the app
 	// retries the same batch; the ledger answers the retry with the original positions.
 	upload := func(emp *demoEmployee, tin, tout time.Time, where string, t time.Time, retry bool) func() error {
@@ -409,22 +413,22 @@ func (d *demo) month() error {
 	// New York falls back from EDT to EST at 02:00 — the night lasts nine hours.
 	nw := d.byID[d.nightWorker]
 	sat := rules.MustDate("2026-10-31")
-	add(d.local(sat, 9, 0).Add(-48*time.Hour), func() error {
+	d.add(d.local(sat, 9, 0).Add(-48*time.Hour), func() error {
 		_, err := d.svc.AssignShift(ctx, d.approver(nw), nw.id,
 			rules.Assignment{From: sat, To: sat, Shift: "night"})
 		return err
 	})
 	// And once more in November, so the payroll shows night hours.
 	fri := rules.MustDate("2026-11-20")
-	add(d.local(fri, 9, 0).Add(-72*time.Hour), func() error {
+	d.add(d.local(fri, 9, 0).Add(-72*time.Hour), func() error {
 		_, err := d.svc.AssignShift(ctx, d.approver(nw), nw.id, rules.Assignment{From: fri, To: fri, Shift: "night"})
 		return err
 	})
-	add(d.local(fri, 21, 58), online(nw, rules.KindIn, d.local(fri, 21, 58), "office"))
-	add(d.local(fri.AddDays(1), 6, 2), online(nw, rules.KindOut, d.local(fri.AddDays(1), 6, 2), "office"))
-	add(d.local(sat, 21, 56), online(nw, rules.KindIn, d.local(sat, 21, 56), "office"))
+	d.online(nw, rules.KindIn, d.local(fri, 21, 58), "office")
+	d.online(nw, rules.KindOut, d.local(fri.AddDays(1), 6, 2), "office")
+	d.online(nw, rules.KindIn, d.local(sat, 21, 56), "office")
 	sunOut := time.Date(2026, 11, 1, 6, 4, 0, 0, d.loc)
-	add(sunOut, online(nw, rules.KindOut, sunOut, "office"))
+	d.online(nw, rules.KindOut, sunOut, "office")
 
 	d.onVacation = map[string]bool{}
 	for _, emp := range d.emps {
@@ -472,21 +476,21 @@ func (d *demo) month() error {
 					when = tout.Add(4*24*time.Hour + 3*time.Hour) // four days later: past the policy's limit
 					d.lateSyncDay = day
 				}
-				add(when, upload(emp, tin, tout, where, when, d.rng.IntN(3) == 0 || emp.id == d.lateSync))
+				d.add(when, upload(emp, tin, tout, where, when, d.rng.IntN(3) == 0 || emp.id == d.lateSync))
 				continue
 			}
 			if emp.id == d.nightWorker && day == fri {
 				continue // on the night shift, above
 			}
 			if emp.id == d.brokenPhone && di == 8 {
-				d.brokenDay(emp, day, tin, tout, add, online)
+				d.brokenDay(emp, day, tin, tout)
 				continue
 			}
 			if emp.id == d.spoofer && di == 12 {
-				d.spoofDay(emp, day, tin, tout, add, online)
+				d.spoofDay(emp, day, tin, tout)
 				continue
 			}
-			add(tin, online(emp, rules.KindIn, tin, where))
+			d.online(emp, rules.KindIn, tin, where)
 			if d.rng.IntN(60) == 0 || emp.id == d.corrected && di == 3 {
 				forgotten = append(forgotten, struct {
 					emp *demoEmployee
@@ -495,7 +499,7 @@ func (d *demo) month() error {
 				}{emp, day, tout})
 				continue // forgot to clock out
 			}
-			add(tout, online(emp, rules.KindOut, tout, where))
+			d.online(emp, rules.KindOut, tout, where)
 		}
 	}
 	// Forgotten punches: most ask for a correction the next morning; the manager approves
@@ -512,7 +516,7 @@ func (d *demo) month() error {
 		}
 		ask := d.local(f.day.AddDays(1), 8, 10+i%40)
 		var reqID ledger.ID
-		add(ask, func() error {
+		d.add(ask, func() error {
 			r, err := d.svc.RequestCorrection(ctx, attendance.EmployeeActor(f.emp.id), f.emp.id, attendance.CorrectionInput{
 				ID: d.newID(), Day: f.day, Kind: rules.CorrectMissingOut, At: claim, Reason: "forgot to clock out"})
 			if err != nil {
@@ -526,7 +530,7 @@ func (d *demo) month() error {
 			return nil
 		})
 		decide := ask.Add(3 * time.Hour)
-		add(decide, func() error {
+		d.add(decide, func() error {
 			var err error
 			if reject {
 				_, err = d.svc.RejectCorrection(ctx, d.approver(f.emp), f.emp.id, reqID, "you left at five")
@@ -540,7 +544,7 @@ func (d *demo) month() error {
 	}
 	// Vacation on the Monday of Thanksgiving week for office workers who took it.
 	vac := d.local(rules.MustDate("2026-11-20"), 15, 0)
-	add(vac, func() error {
+	d.add(vac, func() error {
 		for _, emp := range d.emps {
 			if d.onVacation[emp.id] {
 				if _, err := d.svc.RecordLeave(ctx, d.hr, emp.id, attendance.Leave{From: rules.MustDate("2026-11-23"),
@@ -553,13 +557,13 @@ func (d *demo) month() error {
 	})
 	// Close November on 1 December; a correction decided afterwards becomes an adjustment.
 	closeAt := d.local(rules.MustDate("2026-12-01"), 10, 0)
-	add(closeAt, func() error {
+	d.add(closeAt, func() error {
 		_, err := d.svc.ClosePayPeriod(ctx, d.hr, attendance.PayPeriod{PolicyID: "default",
 			From: rules.MustDate("2026-11-01"), To: rules.MustDate("2026-11-30")})
 		return err
 	})
-	sort.SliceStable(acts, func(i, j int) bool { return acts[i].at.Before(acts[j].at) })
-	for _, a := range acts {
+	sort.SliceStable(d.acts, func(i, j int) bool { return d.acts[i].at.Before(d.acts[j].at) })
+	for _, a := range d.acts {
 		d.at(a.at)
 		if err := a.do(); err != nil {
 			return err
@@ -580,12 +584,12 @@ func btoi(b bool) int {
 
 // brokenDay: the phone breaks at lunch. The afternoon punch comes from a borrowed phone
 // that is not bound (flagged); HR unbinds the broken one and binds the replacement.
-func (d *demo) brokenDay(emp *demoEmployee, day rules.Date, tin, tout time.Time, add func(time.Time, func() error), online func(*demoEmployee, rules.PunchKind, time.Time, string) func() error) {
-	add(tin, online(emp, rules.KindIn, tin, "depot"))
+func (d *demo) brokenDay(emp *demoEmployee, day rules.Date, tin, tout time.Time) {
+	d.online(emp, rules.KindIn, tin, "depot")
 	borrowed := &demoEmployee{id: emp.id, device: "phone-borrowed"}
-	add(tout, online(borrowed, rules.KindOut, tout, "depot"))
+	d.online(borrowed, rules.KindOut, tout, "depot")
 	fix := tout.Add(16 * time.Hour)
-	add(fix, func() error {
+	d.add(fix, func() error {
 		if _, err := d.svc.UnbindDevice(d.ctx, d.hr, emp.id, emp.device, "broken"); err != nil {
 			return err
 		}
@@ -596,8 +600,8 @@ func (d *demo) brokenDay(emp *demoEmployee, day rules.Date, tin, tout time.Time,
 
 // spoofDay: a home worker fakes being at HQ with a mock-location app, then punches out
 // from home ten minutes later — 14 km away.
-func (d *demo) spoofDay(emp *demoEmployee, day rules.Date, tin, tout time.Time, add func(time.Time, func() error), online func(*demoEmployee, rules.PunchKind, time.Time, string) func() error) {
-	add(tin, func() error {
+func (d *demo) spoofDay(emp *demoEmployee, day rules.Date, tin, tout time.Time) {
+	d.add(tin, func() error {
 		fake := d.punchAt(emp, rules.KindIn, tin, "office")
 		fake.Location.Mock, fake.Location.Provider = true, "mock"
 		fake.BSSID, fake.IP = "", netip.AddrFrom4([4]byte{198, 51, 100, 77})
@@ -607,8 +611,8 @@ func (d *demo) spoofDay(emp *demoEmployee, day rules.Date, tin, tout time.Time, 
 		d.punches++
 		return err
 	})
-	add(tin.Add(2*time.Minute), online(emp, rules.KindIn, tin.Add(2*time.Minute), "home"))
-	add(tout, online(emp, rules.KindOut, tout, "home"))
+	d.online(emp, rules.KindIn, tin.Add(2*time.Minute), "home")
+	d.online(emp, rules.KindOut, tout, "home")
 	km := geofence.Distance(hq, emp.home) / 1000
 	d.story = append(d.story, fmt.Sprintf("%s tried a mock-location app on %s to punch in \"at HQ\": rejected (mock_location); the real punch from home %.0f km away two minutes later was flagged as impossible travel.", emp.id, day, km))
 }
