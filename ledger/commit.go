@@ -40,8 +40,13 @@ type committer struct {
 	filter  *idFilter // every ID in the ledger (and maybe a few more)
 
 	// Per-group scratch, reset for every group.
-	batch      *pebble.Batch
-	ids        map[ID]uint64 // IDs staged in this group → seq
+	batch *pebble.Batch
+	// ids maps the IDs of staged[:indexed] to their seqs. It is filled only when the
+	// filter says an ID may exist (every staged ID is in the filter, so a repeat within
+	// the group always asks): in the common group, with no repeats and no false
+	// positives, no map work is done at all.
+	ids        map[ID]uint64
+	indexed    int
 	newStreams map[string]uint64
 	staged     []*Event // events staged in this group, in seq order (for duplicate results)
 	start      uint64   // last seq before this group
@@ -102,6 +107,7 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 		c.batch.Close()
 		c.batch = nil
 		clear(c.ids)
+		c.indexed = 0
 		clear(c.newStreams)
 		clear(c.staged)
 		c.staged = c.staged[:0]
@@ -231,11 +237,15 @@ type groupState struct {
 // lookupID finds the seq of id (whose filter hash is sum) in this group or in the ID
 // index.
 func (c *committer) lookupID(l *Ledger, id ID, sum idSum) (uint64, bool, error) {
-	if seq, ok := c.ids[id]; ok {
-		return seq, true, nil
-	}
 	if !c.filter.mayContainSum(sum) {
 		return 0, false, nil
+	}
+	for _, e := range c.staged[c.indexed:] {
+		c.ids[e.ID] = e.Seq
+	}
+	c.indexed = len(c.staged)
+	if seq, ok := c.ids[id]; ok {
+		return seq, true, nil
 	}
 	v, closer, err := l.db.Get(idKey(id))
 	if errors.Is(err, pebble.ErrNotFound) {
@@ -367,7 +377,6 @@ func (c *committer) put(g *groupState, e *Event, sum idSum) error {
 		c.endRun()
 	}
 	c.runEnd = e
-	c.ids[e.ID] = e.Seq
 	c.filter.addSum(sum) // before the commit: a failed commit leaves a harmless false positive
 	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash

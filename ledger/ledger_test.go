@@ -252,6 +252,25 @@ func TestReopen(t *testing.T) {
 	}
 }
 
+// TestAppendIDsSharingAPrefix: IDs that differ only after their first eight bytes are
+// distinct (the check for an ID given twice sorts those bytes first).
+func TestAppendIDsSharingAPrefix(t *testing.T) {
+	l := openMem(t)
+	evs := manyPunches(40)
+	for i := range evs {
+		evs[i].ID = testID("shared")
+		evs[i].ID[15] = byte(i)
+	}
+	res, err := l.Append(context.Background(), "s", ledger.Any, evs...)
+	if err != nil || res.LastSeq != 40 {
+		t.Fatalf("append of 40 distinct IDs with a shared prefix: %+v, %v", res.LastSeq, err)
+	}
+	evs[39].ID = evs[0].ID
+	if _, err := l.Append(context.Background(), "s", ledger.Any, evs...); !errors.Is(err, ledger.ErrInvalid) {
+		t.Fatalf("one of them twice: %v, want ErrInvalid", err)
+	}
+}
+
 func manyPunches(n int) []ledger.Proposed {
 	evs := make([]ledger.Proposed, n)
 	for i := range evs {
