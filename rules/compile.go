@@ -1,9 +1,9 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -639,7 +639,12 @@ func compileRemote(p *Policy, c *compiled, ps *problems) {
 	if len(r.IP) > 0 {
 		bad := false
 		for i, s := range r.IP {
-			if _, err := netip.ParsePrefix(s); err != nil {
+			// geofence parses the entries (a CIDR or a single address); one at a
+			// time here so that every bad entry is named, not only the first.
+			if _, err := geofence.ParseIPSet([]string{s}); err != nil {
+				if ce, ok := errors.AsType[*geofence.CIDRError](err); ok {
+					err = ce.Err
+				}
 				ps.add("remote.ip["+strconv.Itoa(i)+"]", "%v", err)
 				bad = true
 			}

@@ -261,7 +261,8 @@ type Remote struct {
 	Zones []geofence.Zone `json:"zones,omitempty" msgpack:"zones,omitempty"`
 	// WiFi: allowed BSSIDs ("aa:bb:cc:dd:ee:ff").
 	WiFi []string `json:"wifi,omitempty" msgpack:"wifi,omitempty"`
-	// IP: allowed networks in CIDR form.
+	// IP: allowed networks in CIDR form ("10.20.0.0/16"), or single addresses
+	// ("203.0.113.7", the same as "203.0.113.7/32").
 	IP []string `json:"ip,omitempty" msgpack:"ip,omitempty"`
 	// RequireBoundDevice: the punch must come from a device bound to the employee.
 	RequireBoundDevice bool `json:"require_bound_device" msgpack:"require_bound_device"`
