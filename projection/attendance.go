@@ -19,7 +19,7 @@ const AttendanceName = "attendance"
 
 // attendanceVersion is the code version of the built-in projection; bump it whenever a
 // change would give different state for the same log.
-const attendanceVersion = 1
+const attendanceVersion = 2
 
 // Attendance is the built-in projection behind the reports: daily attendance (every
 // employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
@@ -218,7 +218,7 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 	case *attendance.PunchRecorded:
 		return a.punchRecorded(w, ev, emp, p)
 	case *attendance.PunchVoided:
-		return a.void(w, ev, p)
+		return a.void(w, ev, emp, p)
 	case *attendance.CorrectionRequested:
 		return a.correctionRequested(w, ev, emp, p)
 	case *attendance.CorrectionApproved:
@@ -567,7 +567,7 @@ func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance
 		return nil
 	}
 	for _, d := range days {
-		in := inputRec{Kind: inputLeave, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+		in := inputRec{Kind: inputLeave, Seq: ev.Seq, ID: ev.ID,
 			LeaveKind: p.Kind, LeaveMinutes: p.Minutes, RecordedAt: ev.RecordedAt.UnixNano()}
 		if err := a.putInput(w, emp, d, &in); err != nil {
 			return err
@@ -734,11 +734,10 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	}
 	date := d.String()
 	in := inputRec{
-		Kind: inputPunch, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+		Kind: inputPunch, Seq: ev.Seq, ID: ev.ID,
 		PunchKind: uint8(p.Kind), At: at.UnixNano(), ReceivedAt: p.ReceivedAt, RecordedAt: ev.RecordedAt.UnixNano(),
 		Source: uint8(p.Source), DeviceID: p.DeviceID, DeviceBound: p.DeviceBound, Factors: slices.Clone(p.Factors),
-		Offline: p.Offline, Signature: uint8(p.Signature), Fence: uint8(p.Fence), Zone: p.Zone, Distance: p.Distance,
-		Outcome: uint8(p.Outcome), PolicyID: p.PolicyID, PolicyVersion: p.PolicyVersion,
+		Offline: p.Offline, Signature: uint8(p.Signature), Outcome: uint8(p.Outcome),
 	}
 	for _, f := range p.Findings {
 		in.Findings = append(in.Findings, findingRec{Code: f.Code, Clause: f.Clause, Detail: f.Detail})
@@ -746,15 +745,52 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	if err := a.putInput(w, emp, date, &in); err != nil {
 		return err
 	}
-	if err := a.putRef(w, refKey{refPunch, ev.ID}, refRec{Employee: emp, Date: date, Seq: ev.Seq}); err != nil {
-		return err
-	}
 	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
 	return nil
 }
 
-func (a *Attendance) void(w Writer, ev *ledger.Event, p *attendance.PunchVoided) error {
-	rr, err := a.getRef(w, refKey{refPunch, p.PunchID})
+// findPunch returns where emp's punch id went, nil if nowhere. Punches have no
+// reference records of their own (one per punch would be a large part of what a rebuild
+// writes, for the rare void): the employee's days are searched, those of this batch
+// first, the stored ones with a byte search for the ID before decoding.
+func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, error) {
+	has := func(st *dayState) uint64 {
+		for i := range st.Inputs {
+			if in := &st.Inputs[i]; in.Kind == inputPunch && in.ID == id {
+				return in.Seq
+			}
+		}
+		return 0
+	}
+	for k, st := range a.days { // at most one day holds the punch: order does not matter
+		if k.emp == emp {
+			if seq := has(st); seq != 0 {
+				return &refRec{Employee: emp, Date: k.date, Seq: seq}, nil
+			}
+		}
+	}
+	var found *refRec
+	prefix := keyDayState(emp, "")
+	err := r.Scan(prefix, PrefixEnd(prefix), func(k, v []byte) error {
+		date := string(k[len(prefix):])
+		if _, ok := a.days[dayKey{emp, date}]; ok || !bytes.Contains(v, id[:]) {
+			return nil
+		}
+		var st dayState
+		if err := unmarshalWire(v, &st); err != nil {
+			return fmt.Errorf("day %s %s: %w", emp, date, err)
+		}
+		if seq := has(&st); seq != 0 {
+			found = &refRec{Employee: emp, Date: date, Seq: seq}
+			return ErrStop
+		}
+		return nil
+	})
+	return found, err
+}
+
+func (a *Attendance) void(w Writer, ev *ledger.Event, emp string, p *attendance.PunchVoided) error {
+	rr, err := a.findPunch(w, emp, p.PunchID)
 	if err != nil || rr == nil {
 		return err
 	}
@@ -777,7 +813,7 @@ func (a *Attendance) correctionRequested(w Writer, ev *ledger.Event, emp string,
 		return nil
 	}
 	in := inputRec{
-		Kind: inputCorrection, Seq: ev.Seq, ID: ev.ID, Type: ev.Type, Actor: ev.Actor,
+		Kind: inputCorrection, Seq: ev.Seq, ID: ev.ID,
 		CorrKind: p.Kind, PunchKind: p.PunchKind, At: p.At, CorrPunch: p.PunchID, CorrState: corrPending,
 		RecordedAt: ev.RecordedAt.UnixNano(),
 	}

@@ -409,7 +409,7 @@ func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []inputR
 	}
 	for i := range ins {
 		x := &ins[i]
-		ev := ref(x.Seq, x.Type, x.ID)
+		ev := ref(x.Seq, x.typ(), x.ID)
 		switch {
 		case x.Kind == inputPunch && x.VoidSeq == 0:
 			flagged := x.Outcome == uint8(rules.OutcomeFlag) || x.Outcome == uint8(rules.OutcomeReject)

@@ -89,7 +89,7 @@ func Explain(r Reader, who attendance.Actor, emp string, d rules.Date) (*Explana
 		st = new(dayState)
 	}
 	for _, in := range st.Inputs {
-		e := ExplainedEvent{EventRef: ref(in.Seq, in.Type, in.ID)}
+		e := ExplainedEvent{EventRef: ref(in.Seq, in.typ(), in.ID)}
 		switch in.Kind {
 		case inputPunch:
 			e.Role = "punch"

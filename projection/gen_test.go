@@ -18,7 +18,7 @@ type monthSpec struct {
 	Punches   int        // per day-shift day: 2 (in, out) or 4 (with a lunch break)
 	Seed      uint64
 	// Story adds the month's complications: night workers across the DST change,
-	// offline punches uploaded late, forgotten punches with corrections decided
+	// offline punches uploaded late, repeated punches voided, forgotten punches with corrections decided
 	// (some after the pay period's close), leave, two policy changes (one
 	// retroactive), and the close of the first pay period.
 	Story bool
@@ -162,6 +162,20 @@ func generate(t testing.TB, w *world, s monthSpec, policyFile string) int {
 					p.findings = []rules.Reason{{Code: "outside_fence", Clause: "remote.actions[0]", Detail: "412 m outside zone HQ"}}
 				}
 				add(rec, w.punchEvent(p, rec))
+				if s.Story && rng.IntN(150) == 0 {
+					// A punch sent twice, the repeat voided by the manager: in the same
+					// minute, or the next day (when the day is long stored).
+					dup := p
+					dup.name += "/dup"
+					dup.at = dup.at.Add(time.Minute)
+					drec := rec.Add(time.Minute)
+					add(drec, w.punchEvent(dup, drec))
+					vat := drec
+					if rng.IntN(2) == 0 {
+						vat = drec.Add(24 * time.Hour)
+					}
+					add(vat, w.voidEvent(emp, empID(i-i%10), dup.name))
+				}
 			}
 			if forgot {
 				req := local(t, d.AddDays(1).String()+" 10:00").Add(jit(0, 60))

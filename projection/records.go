@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 )
 
@@ -16,7 +17,6 @@ import (
 //	o/<principal>/<role>      roles granted in the org stream (empty value)
 //	P/<policy>/<version:10>   published policy versions (policyRec)
 //	i/<emp>/<date>            inputs of an employee-day (punches, corrections, leave) and its payroll booking (dayState)
-//	x/<punch id>              where a punch went: employee and date (refRec)
 //	r/<request id>            where a correction request went (refRec)
 //	d/<emp>/<date>            the evaluated day (DayRow)
 //	q/<emp>/<yyyy-mm>         correction quota use (QuotaRow)
@@ -87,34 +87,29 @@ type findingRec struct {
 	Detail   string
 }
 
+// inputRec is one input of an employee-day: a punch, a correction request or a day of
+// leave. It keeps what evaluation, the day's exceptions and explain use, nothing more
+// (the event's type follows from Kind).
 type inputRec struct {
-	_msgpack struct{} `msgpack:",as_array"`
-	Kind     uint8
-	Seq      uint64
-	ID       [16]byte
-	Type     string
-	Actor    string
+	Kind uint8
+	Seq  uint64
+	ID   [16]byte
 
 	// Punch.
-	PunchKind     uint8
-	At            int64 // device time (punch), proposed time (correction)
-	ReceivedAt    int64
-	RecordedAt    int64
-	Source        uint8
-	DeviceID      string
-	DeviceBound   bool
-	Factors       []string
-	Offline       bool
-	Signature     uint8
-	Fence         uint8
-	Zone          string
-	Distance      int32
-	Outcome       uint8
-	Findings      []findingRec
-	PolicyID      string
-	PolicyVersion int64
-	VoidSeq       uint64
-	VoidID        [16]byte
+	PunchKind   uint8
+	At          int64 // device time (punch), proposed time (correction)
+	ReceivedAt  int64
+	RecordedAt  int64
+	Source      uint8
+	DeviceID    string
+	DeviceBound bool
+	Factors     []string
+	Offline     bool
+	Signature   uint8
+	Outcome     uint8
+	Findings    []findingRec
+	VoidSeq     uint64
+	VoidID      [16]byte
 
 	// Correction.
 	CorrKind    string
@@ -127,6 +122,19 @@ type inputRec struct {
 	// Leave.
 	LeaveKind    string
 	LeaveMinutes int32
+}
+
+// typ returns the type of the event the input came from.
+func (in *inputRec) typ() string {
+	switch in.Kind {
+	case inputPunch:
+		return attendance.TypePunchRecorded
+	case inputCorrection:
+		return attendance.TypeCorrectionRequested
+	case inputLeave:
+		return attendance.TypeLeaveRecorded
+	}
+	return ""
 }
 
 type refRec struct {
@@ -174,16 +182,13 @@ func keyDue(ns int64, emp string) []byte    { return []byte("w/" + nsKey(ns) + "
 func keyClosed(pol, from string) []byte     { return []byte("c/" + policyOrAll(pol) + "/" + from) }
 func keyPay(from, emp string) []byte        { return []byte("p/" + from + "/" + emp) }
 
-// refKey names a reference record: x/<punch id hex> or r/<request id hex>.
+// refKey names a reference record: r/<request id hex>.
 type refKey struct {
 	kind byte // refPunch or refRequest
 	id   [16]byte
 }
 
-const (
-	refPunch   = 'x'
-	refRequest = 'r'
-)
+const refRequest = 'r'
 
 func (k refKey) appendKey(b []byte) []byte {
 	return hex.AppendEncode(append(b, k.kind, '/'), k.id[:])

@@ -1,6 +1,10 @@
 package projection
 
-import "github.com/punchledger/punchledger/internal/msgpwire"
+import (
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/punchledger/punchledger/internal/msgpwire"
+)
 
 // Wire codecs of the records (see wire.go). Field order is the struct's; the report
 // rows (Figures, DayRow, PayrollRow, ...) write an empty slice as nil, like their
@@ -18,77 +22,190 @@ func (f *findingRec) decodeWire(r *wireReader) {
 	f.Code, f.Clause, f.Detail = r.str(), r.str(), r.str()
 }
 
-const inputRecFields = 32
+// Inputs are written in a compact form: an array whose length depends on the kind,
+// integers in their shortest form, times after the first as differences, absent IDs
+// and decisions as nil. Day states are written on every change of a day, so their
+// size is most of what a rebuild writes.
+const (
+	punchFields      = 15
+	correctionFields = 11
+	leaveFields      = 6
+)
 
 func (in *inputRec) appendWire(b []byte) []byte {
-	b = msgpwire.AppendArrayLen(b, inputRecFields)
-	b = msgpwire.AppendU8(b, in.Kind)
-	b = msgpwire.AppendU64(b, in.Seq)
+	switch in.Kind {
+	case inputPunch:
+		b = msgpwire.AppendArrayLen(b, punchFields)
+	case inputCorrection:
+		b = msgpwire.AppendArrayLen(b, correctionFields)
+	default:
+		b = msgpwire.AppendArrayLen(b, leaveFields)
+	}
+	b = appendInt(b, int64(in.Kind))
+	b = appendInt(b, int64(in.Seq))
 	b = appendID(b, in.ID)
-	b = msgpwire.AppendStr(b, in.Type)
-	b = msgpwire.AppendStr(b, in.Actor)
-	b = msgpwire.AppendU8(b, in.PunchKind)
-	b = msgpwire.AppendI64(b, in.At)
-	b = msgpwire.AppendI64(b, in.ReceivedAt)
-	b = msgpwire.AppendI64(b, in.RecordedAt)
-	b = msgpwire.AppendU8(b, in.Source)
-	b = msgpwire.AppendStr(b, in.DeviceID)
-	b = msgpwire.AppendBool(b, in.DeviceBound)
-	b = appendStrings(b, in.Factors)
-	b = msgpwire.AppendBool(b, in.Offline)
-	b = msgpwire.AppendU8(b, in.Signature)
-	b = msgpwire.AppendU8(b, in.Fence)
-	b = msgpwire.AppendStr(b, in.Zone)
-	b = msgpwire.AppendI32(b, in.Distance)
-	b = msgpwire.AppendU8(b, in.Outcome)
-	b = appendSlice(b, in.Findings)
-	b = msgpwire.AppendStr(b, in.PolicyID)
-	b = msgpwire.AppendI64(b, in.PolicyVersion)
-	b = msgpwire.AppendU64(b, in.VoidSeq)
-	b = appendID(b, in.VoidID)
-	b = msgpwire.AppendStr(b, in.CorrKind)
-	b = appendID(b, in.CorrPunch)
-	b = msgpwire.AppendU8(b, in.CorrState)
-	b = msgpwire.AppendStr(b, in.CorrStage)
-	b = msgpwire.AppendU64(b, in.DecisionSeq)
-	b = appendID(b, in.DecisionID)
+	switch in.Kind {
+	case inputPunch:
+		b = appendInt(b, int64(in.PunchKind))
+		b = appendInt(b, in.At)
+		b = appendInt(b, in.ReceivedAt-in.At)
+		b = appendInt(b, in.RecordedAt-in.At)
+		b = appendInt(b, int64(in.Source))
+		b = msgpwire.AppendStr(b, in.DeviceID)
+		b = appendInt(b, int64(flags(in.DeviceBound, in.Offline)))
+		b = appendStrings(b, in.Factors)
+		b = appendInt(b, int64(in.Signature))
+		b = appendInt(b, int64(in.Outcome))
+		b = appendSlice(b, in.Findings)
+		return appendDecision(b, in.VoidSeq, in.VoidID)
+	case inputCorrection:
+		b = msgpwire.AppendStr(b, in.CorrKind)
+		b = appendInt(b, int64(in.PunchKind))
+		b = appendInt(b, in.At)
+		b = appendOptID(b, in.CorrPunch)
+		b = appendInt(b, int64(in.CorrState))
+		b = msgpwire.AppendStr(b, in.CorrStage)
+		b = appendInt(b, in.RecordedAt)
+		return appendDecision(b, in.DecisionSeq, in.DecisionID)
+	}
 	b = msgpwire.AppendStr(b, in.LeaveKind)
-	return msgpwire.AppendI32(b, in.LeaveMinutes)
+	b = appendInt(b, int64(in.LeaveMinutes))
+	return appendInt(b, in.RecordedAt)
 }
 
 func (in *inputRec) decodeWire(r *wireReader) {
-	r.array(inputRecFields)
-	in.Kind, in.Seq, in.ID, in.Type, in.Actor = r.u8(), r.u64(), r.id(), r.str(), r.str()
-	in.PunchKind, in.At, in.ReceivedAt, in.RecordedAt = r.u8(), r.i64(), r.i64(), r.i64()
-	in.Source, in.DeviceID, in.DeviceBound = r.u8(), r.str(), r.boolean()
-	in.Factors = decodeStrings(r)
-	in.Offline, in.Signature, in.Fence, in.Zone, in.Distance, in.Outcome = r.boolean(), r.u8(), r.u8(), r.str(), r.i32(), r.u8()
-	in.Findings = decodeSlice[findingRec](r)
-	in.PolicyID, in.PolicyVersion, in.VoidSeq, in.VoidID = r.str(), r.i64(), r.u64(), r.id()
-	in.CorrKind, in.CorrPunch, in.CorrState, in.CorrStage = r.str(), r.id(), r.u8(), r.str()
-	in.DecisionSeq, in.DecisionID = r.u64(), r.id()
-	in.LeaveKind, in.LeaveMinutes = r.str(), r.i32()
+	n := r.arrayLen()
+	*in = inputRec{Kind: r.small(), Seq: uint64(r.int()), ID: r.id()}
+	want := 0
+	switch in.Kind {
+	case inputPunch:
+		want = punchFields
+	case inputCorrection:
+		want = correctionFields
+	case inputLeave:
+		want = leaveFields
+	}
+	if r.err == nil && n != want {
+		r.fail("input of kind %d with %d fields", in.Kind, n)
+	}
+	if r.err != nil {
+		return
+	}
+	switch in.Kind {
+	case inputPunch:
+		in.PunchKind, in.At = r.small(), r.int()
+		in.ReceivedAt, in.RecordedAt = in.At+r.int(), in.At+r.int()
+		in.Source, in.DeviceID = r.small(), r.str()
+		f := r.small()
+		if f > 3 {
+			r.fail("flags %d", f)
+		}
+		in.DeviceBound, in.Offline = f&1 != 0, f&2 != 0
+		in.Factors = decodeStrings(r)
+		in.Signature, in.Outcome = r.small(), r.small()
+		in.Findings = decodeSlice[findingRec](r)
+		in.VoidSeq, in.VoidID = decodeDecision(r)
+	case inputCorrection:
+		in.CorrKind, in.PunchKind, in.At = r.str(), r.small(), r.int()
+		in.CorrPunch = decodeOptID(r)
+		in.CorrState, in.CorrStage, in.RecordedAt = r.small(), r.str(), r.int()
+		in.DecisionSeq, in.DecisionID = decodeDecision(r)
+	case inputLeave:
+		in.LeaveKind, in.LeaveMinutes, in.RecordedAt = r.str(), r.int32v(), r.int()
+	}
+}
+
+func flags(bits ...bool) uint8 {
+	var f uint8
+	for i, b := range bits {
+		if b {
+			f |= 1 << i
+		}
+	}
+	return f
+}
+
+// appendOptID writes an ID, nil when zero.
+func appendOptID(b []byte, id [16]byte) []byte {
+	if id == ([16]byte{}) {
+		return append(b, msgpcode.Nil)
+	}
+	return appendID(b, id)
+}
+
+func decodeOptID(r *wireReader) [16]byte {
+	if r.isNil() {
+		return [16]byte{}
+	}
+	id := r.id()
+	if r.err == nil && id == ([16]byte{}) {
+		r.fail("zero id not written as nil")
+	}
+	return id
+}
+
+// appendDecision writes the event that voided or decided an input: nil for none
+// (seq 0), else [seq, id].
+func appendDecision(b []byte, seq uint64, id [16]byte) []byte {
+	if seq == 0 {
+		return append(b, msgpcode.Nil)
+	}
+	b = msgpwire.AppendArrayLen(b, 2)
+	return appendID(appendInt(b, int64(seq)), id)
+}
+
+func decodeDecision(r *wireReader) (uint64, [16]byte) {
+	if r.isNil() {
+		return 0, [16]byte{}
+	}
+	r.array(2)
+	seq, id := uint64(r.int()), r.id()
+	if r.err == nil && seq == 0 {
+		r.fail("decision at seq 0")
+	}
+	return seq, id
 }
 
 func (st *dayState) appendWire(b []byte) []byte {
 	b = msgpwire.AppendArrayLen(b, 7)
 	b = appendSlice(b, st.Inputs)
-	b = st.Last.appendWire(b)
+	b = st.Last.appendCompact(b)
 	b = msgpwire.AppendBool(b, st.Evaluated)
 	b = msgpwire.AppendStr(b, st.Period)
-	b = st.Base.appendWire(b)
+	b = st.Base.appendCompact(b)
 	b = msgpwire.AppendStr(b, st.AdjPeriod)
-	return st.Adj.appendWire(b)
+	return st.Adj.appendCompact(b)
 }
 
 func (st *dayState) decodeWire(r *wireReader) {
 	r.array(7)
 	st.Inputs = decodeSlice[inputRec](r)
-	st.Last.decodeWire(r)
+	st.Last.decodeCompact(r)
 	st.Evaluated, st.Period = r.boolean(), r.str()
-	st.Base.decodeWire(r)
+	st.Base.decodeCompact(r)
 	st.AdjPeriod = r.str()
-	st.Adj.decodeWire(r)
+	st.Adj.decodeCompact(r)
+}
+
+// appendCompact writes g as appendWire does, integers in their shortest form (the
+// form of day states).
+func (g *Figures) appendCompact(b []byte) []byte {
+	b = msgpwire.AppendArrayLen(b, 8)
+	b = appendInt(b, int64(g.Days))
+	b = appendInt(b, int64(g.Worked))
+	b = appendInt(b, int64(g.Regular))
+	b = appendRows(b, g.Overtime)
+	b = appendInt(b, int64(g.Night))
+	b = appendInt(b, int64(g.UnpaidBreak))
+	b = appendInt(b, int64(g.Absent))
+	return appendInt(b, int64(g.Leave))
+}
+
+func (g *Figures) decodeCompact(r *wireReader) {
+	r.array(8)
+	g.Days, g.Worked, g.Regular = r.int32v(), r.int32v(), r.int32v()
+	g.Overtime = decodeRows[OvertimeRow](r)
+	g.Night, g.UnpaidBreak, g.Absent, g.Leave = r.int32v(), r.int32v(), r.int32v(), r.int32v()
 }
 
 func (ro *rosterRec) appendWire(b []byte) []byte {

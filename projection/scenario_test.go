@@ -130,6 +130,9 @@ func TestScenarios(t *testing.T) {
 					pk = kind("punch")
 				}
 				w.commit(w.clock, w.correctionEvent(arg("emp"), arg("name"), arg("day"), arg("kind"), pk, tm))
+			case "void":
+				setClock()
+				w.commit(w.clock, w.voidEvent(arg("emp"), arg("manager"), arg("punch")))
 			case "approve":
 				setClock()
 				w.commit(w.clock, w.approveEvent(arg("emp"), arg("manager"), arg("name")))

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
@@ -17,7 +18,10 @@ import (
 // default settings (arrays of fields; uint8, int32, int64 and uint64 in their fixed
 // widths; [16]byte as an 16-byte bin; a nil slice as nil, an empty one as an empty
 // array; strings in their shortest form), so the stored state is unchanged
-// (TestWireMatchesReflection). The decoders read those forms and nothing else.
+// (TestWireMatchesReflection). The exceptions are day states and their inputs, most of
+// what a rebuild writes: they are msgpack too, but with integers in their shortest
+// form and fields by kind (records_wire.go). The decoders read those forms and nothing
+// else.
 
 // errWire reports bytes that are not a record this package wrote.
 var errWire = errors.New("projection: corrupt record")
@@ -112,6 +116,83 @@ func (r *wireReader) u64() uint64 {
 		return binary.BigEndian.Uint64(b)
 	}
 	return 0
+}
+
+// appendInt writes v in msgpack's shortest signed form (fixints, then int8..int64).
+// The compact records (inputRec, dayState) use it; the others keep reflection's fixed
+// widths.
+func appendInt(b []byte, v int64) []byte {
+	switch {
+	case v >= 0 && v <= 127, v >= -32 && v < 0:
+		return append(b, byte(v))
+	case v >= math.MinInt8 && v <= math.MaxInt8:
+		return append(b, msgpcode.Int8, byte(v))
+	case v >= math.MinInt16 && v <= math.MaxInt16:
+		return binary.BigEndian.AppendUint16(append(b, msgpcode.Int16), uint16(v))
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		return binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(v))
+}
+
+// int reads an integer written by appendInt (any signed form or a fixint).
+func (r *wireReader) int() int64 {
+	c := r.code()
+	if r.err != nil {
+		return 0
+	}
+	switch {
+	case c <= msgpcode.PosFixedNumHigh || c >= msgpcode.NegFixedNumLow:
+		return int64(int8(c))
+	case c == msgpcode.Int8:
+		if b := r.take(1); b != nil {
+			return int64(int8(b[0]))
+		}
+	case c == msgpcode.Int16:
+		if b := r.take(2); b != nil {
+			return int64(int16(binary.BigEndian.Uint16(b)))
+		}
+	case c == msgpcode.Int32:
+		if b := r.take(4); b != nil {
+			return int64(int32(binary.BigEndian.Uint32(b)))
+		}
+	case c == msgpcode.Int64:
+		if b := r.take(8); b != nil {
+			return int64(binary.BigEndian.Uint64(b))
+		}
+	default:
+		r.fail("code 0x%02x, want an integer", c)
+	}
+	return 0
+}
+
+// small reads an integer written by appendInt that must fit in a uint8.
+func (r *wireReader) small() uint8 {
+	v := r.int()
+	if v < 0 || v > math.MaxUint8 {
+		r.fail("%d out of range", v)
+		return 0
+	}
+	return uint8(v)
+}
+
+// int32v reads an integer written by appendInt that must fit in an int32.
+func (r *wireReader) int32v() int32 {
+	v := r.int()
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		r.fail("%d out of range", v)
+		return 0
+	}
+	return int32(v)
+}
+
+// isNil reports (and consumes) a nil.
+func (r *wireReader) isNil() bool {
+	if r.err == nil && len(r.b) > 0 && r.b[0] == msgpcode.Nil {
+		r.b = r.b[1:]
+		return true
+	}
+	return false
 }
 
 func (r *wireReader) boolean() bool {

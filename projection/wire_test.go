@@ -3,6 +3,7 @@ package projection
 import (
 	"bytes"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 
@@ -20,12 +21,13 @@ func wireSamples() []struct {
 	fig := Figures{Days: 1, Worked: 510, Regular: 480, Night: 30, UnpaidBreak: 60, Leave: 1,
 		Overtime: []OvertimeRow{{Category: "daily", Percent: 150, Approved: true, Minutes: 30}}}
 	id := [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
-	punch := inputRec{Kind: inputPunch, Seq: 1 << 40, ID: id, Type: "punch.recorded", Actor: "device:D1",
+	punch := inputRec{Kind: inputPunch, Seq: 1 << 40, ID: id,
 		PunchKind: 1, At: -5, ReceivedAt: 1 << 60, RecordedAt: 1<<60 + 1, Source: 2, DeviceID: "D1", DeviceBound: true,
-		Factors: []string{"device", "pin"}, Offline: true, Signature: 2, Fence: 1, Zone: "HQ", Distance: -412, Outcome: 3,
+		Factors: []string{"device", "pin"}, Offline: true, Signature: 2, Outcome: 3,
 		Findings: []findingRec{{Code: "outside_fence", Clause: "remote.actions[0]", Detail: "412 m outside zone HQ, a detail longer than thirty-one bytes"}},
-		PolicyID: "default", PolicyVersion: 3, VoidSeq: 9, VoidID: id}
-	corr := inputRec{Kind: inputCorrection, Seq: 2, Factors: []string{}, Findings: []findingRec{}, CorrKind: "missing_out",
+		VoidSeq:  9, VoidID: id}
+	punchEmpty := inputRec{Kind: inputPunch, Seq: 3, At: math.MinInt64, ReceivedAt: math.MaxInt64, Factors: []string{}, Findings: []findingRec{}}
+	corr := inputRec{Kind: inputCorrection, Seq: 2, CorrKind: "missing_out", At: 1 << 62, RecordedAt: -1 << 40,
 		CorrPunch: id, CorrState: corrApproved, CorrStage: "manager", DecisionSeq: 3, DecisionID: id}
 	leave := inputRec{Kind: inputLeave, LeaveKind: "annual", LeaveMinutes: 240}
 	st := dayState{Inputs: []inputRec{punch, corr, leave}, Last: fig, Evaluated: true, Period: "2026-11-02", Base: fig,
@@ -42,8 +44,6 @@ func wireSamples() []struct {
 	pay := PayrollRow{Employee: "E1", From: "2026-11-16", To: "2026-11-29", Closed: true, ClosedBy: ref, Totals: fig,
 		Adjustments: []AdjustmentRow{{Date: "2026-11-13", Period: "2026-11-02", Delta: fig, Seq: 7}}, Adjusted: fig}
 
-	type plainInput inputRec
-	type plainState dayState
 	type plainEmp employeeRec
 	type plainRoster rosterRec
 	type plainRef refRec
@@ -63,11 +63,12 @@ func wireSamples() []struct {
 		plain any
 		fresh func() wireRecord
 	}{
-		{"inputPunch", &punch, (*plainInput)(&punch), func() wireRecord { return new(inputRec) }},
-		{"inputCorrection", &corr, (*plainInput)(&corr), func() wireRecord { return new(inputRec) }},
-		{"inputLeave", &leave, (*plainInput)(&leave), func() wireRecord { return new(inputRec) }},
-		{"dayState", &st, (*plainState)(&st), func() wireRecord { return new(dayState) }},
-		{"dayStateZero", &dayState{}, &plainState{}, func() wireRecord { return new(dayState) }},
+		// Inputs and day states have a compact form of their own (no reflection twin).
+		{"inputPunch", &punch, nil, func() wireRecord { return new(inputRec) }},
+		{"inputCorrection", &corr, nil, func() wireRecord { return new(inputRec) }},
+		{"inputLeave", &leave, nil, func() wireRecord { return new(inputRec) }},
+		{"dayState", &st, nil, func() wireRecord { return new(dayState) }},
+		{"dayStateZero", &dayState{}, nil, func() wireRecord { return new(dayState) }},
 		{"employee", &emp, (*plainEmp)(&emp), func() wireRecord { return new(employeeRec) }},
 		{"employeeZero", &employeeRec{}, &plainEmp{}, func() wireRecord { return new(employeeRec) }},
 		{"roster", &emp.Roster[0], (*plainRoster)(&emp.Roster[0]), func() wireRecord { return new(rosterRec) }},
@@ -81,6 +82,7 @@ func wireSamples() []struct {
 		// The report rows' reflection forms are checked in TestCodecsMatchReflection.
 		{"day", &day, nil, func() wireRecord { return new(DayRow) }},
 		{"pay", &pay, nil, func() wireRecord { return new(PayrollRow) }},
+		{"inputPunchEmpty", &punchEmpty, nil, func() wireRecord { return new(inputRec) }},
 	}
 }
 

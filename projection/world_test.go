@@ -187,6 +187,11 @@ func (w *world) rejectEvent(emp, manager, name string) pending {
 	return pending{attendance.EmployeeStream(emp), w.proposed(pl, name+"/rejected", w.clock, "employee:"+manager)}
 }
 
+func (w *world) voidEvent(emp, manager, punch string) pending {
+	pl := &attendance.PunchVoided{PunchID: nameID(punch), Reason: "duplicate"}
+	return pending{attendance.EmployeeStream(emp), w.proposed(pl, punch+"/void", w.clock, "employee:"+manager)}
+}
+
 func (w *world) closeEvent(from, to string) pending {
 	pl := &attendance.PayPeriodClosed{From: from, To: to}
 	return pending{attendance.OrgStream, w.proposed(pl, "close/"+from, w.clock, "system")}
