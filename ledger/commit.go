@@ -139,11 +139,12 @@ func (c *committer) commit(l *Ledger, group []*commitReq) {
 			}
 			continue
 		}
+		out := make([]Event, 0, cr.events)
 		for i := range cr.reqs {
 			if cr.reqs[i].skip {
 				continue
 			}
-			cr.results[i].Result, cr.results[i].Err = c.stage(l, &g, &cr.reqs[i])
+			cr.results[i].Result, cr.results[i].Err = c.stage(l, &g, &cr.reqs[i], &out)
 			if cr.results[i].Err != nil && !isRequestError(cr.results[i].Err) {
 				err = cr.results[i].Err
 				break
@@ -286,7 +287,10 @@ func (c *committer) streamHead(l *Ledger, stream string) (uint64, error) {
 }
 
 // stage checks one request and adds its events to the batch.
-func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, error) {
+//
+// The result's Events are taken from *out: one array for all the requests of an
+// AppendBatch call.
+func (c *committer) stage(l *Ledger, g *groupState, p *prepared, out *[]Event) (AppendResult, error) {
 	// Idempotency first: a retry of a committed append is answered even though the
 	// stream has moved on.
 	found := 0
@@ -333,7 +337,12 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared) (AppendResult, 
 	if want, ok := p.expect.Version(); ok && want != cur {
 		return AppendResult{}, &ConflictError{Stream: p.stream, Expected: p.expect, Actual: cur}
 	}
-	res := AppendResult{FirstSeq: g.seq + 1, Events: make([]Event, len(p.events))}
+	n := len(p.events)
+	if cap(*out)-len(*out) < n {
+		*out = make([]Event, 0, n)
+	}
+	res := AppendResult{FirstSeq: g.seq + 1, Events: (*out)[len(*out) : len(*out)+n : len(*out)+n]}
+	*out = (*out)[:len(*out)+n]
 	recorded := time.Unix(0, g.nanos).UTC()
 	for i := range p.events {
 		pe := &p.events[i]

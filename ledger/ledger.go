@@ -291,7 +291,17 @@ func (l *Ledger) AppendBatch(ctx context.Context, reqs []AppendRequest) ([]Batch
 		results: make([]BatchResult, len(reqs)),
 		done:    make(chan struct{}),
 	}
+	// One array of events and one of flags serve every request (an offline upload is
+	// many one-event requests): each prepared request takes its part.
+	total := 0
 	for i := range reqs {
+		total += len(reqs[i].Events)
+	}
+	evs, chosen := make([]Proposed, total), make([]bool, total)
+	for i := range reqs {
+		n := len(reqs[i].Events)
+		cr.reqs[i].events, cr.reqs[i].chosen = evs[:n:n], chosen[:n:n]
+		evs, chosen = evs[n:], chosen[n:]
 		if err := l.prepare(&reqs[i], &cr.reqs[i]); err != nil {
 			cr.results[i].Err = err
 			cr.reqs[i].skip = true
@@ -334,9 +344,7 @@ func (l *Ledger) prepare(r *AppendRequest, p *prepared) error {
 	}
 	p.stream = r.Stream
 	p.expect = r.Expect
-	p.events = make([]Proposed, len(r.Events))
-	p.chosen = make([]bool, len(r.Events))
-	copy(p.events, r.Events)
+	copy(p.events, r.Events) // p.events and p.chosen have r's length (AppendBatch)
 	for i := range p.events {
 		ev := &p.events[i]
 		if err := ev.validate(); err != nil {
