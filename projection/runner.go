@@ -190,25 +190,100 @@ type scanFunc func(ctx context.Context, from, to uint64, fn func(*ledger.Event) 
 // last of them, which leaves an earlier checkpoint with its state (the WAL replays a
 // prefix of commits) and costs only a replay; the last commit is written with the
 // store's write options.
+//
+// The log is read (and the events copied) by a goroutine of its own, a chunk of events
+// ahead of the one applying them, so that reading overlaps applying on a second core.
+// Events are applied in the same order either way.
 func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	from := r.minSeq() + 1
 	if from > to {
 		return nil
 	}
-	err := scan(ctx, from, to, func(ev *ledger.Event) error {
-		if err := r.apply(ev); err != nil {
-			return err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full := make(chan *eventChunk, chunksAhead)
+	free := make(chan *eventChunk, chunksAhead+2)
+	for range chunksAhead + 2 {
+		free <- new(eventChunk)
+	}
+	var scanErr error
+	go func() {
+		defer close(full)
+		c := <-free
+		scanErr = scan(ctx, from, to, func(ev *ledger.Event) error {
+			c.add(ev)
+			if len(c.evs) < chunkEvents && len(c.data) < chunkBytes {
+				return nil
+			}
+			select {
+			case full <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			select {
+			case c = <-free:
+				c.reset()
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		})
+		if scanErr == nil && len(c.evs) > 0 {
+			full <- c // the applier takes it, or drains full after an error
 		}
-		if r.full() {
-			return r.flush(pebble.NoSync)
+	}()
+	var err error
+	for c := range full {
+		for i := 0; err == nil && i < len(c.evs); i++ {
+			if err = r.apply(&c.evs[i]); err == nil && r.full() {
+				err = r.flush(pebble.NoSync)
+			}
 		}
-		return nil
-	})
+		if err != nil {
+			cancel()
+			for range full { // let the reader end
+			}
+			break
+		}
+		free <- c
+	}
+	if err == nil {
+		err = scanErr // read after full was closed: the reader has returned
+	}
 	if err != nil {
 		r.abort()
 		return err
 	}
 	return r.flush(r.s.wo)
+}
+
+// Chunks of events handed from the log reader to the applier: at most chunkEvents
+// events or about chunkBytes of payload each, chunksAhead of them read ahead.
+const (
+	chunkEvents = 1024
+	chunkBytes  = 1 << 20
+	chunksAhead = 2
+)
+
+// eventChunk holds copies of events; their Data share one buffer, reused with the chunk.
+type eventChunk struct {
+	evs  []ledger.Event
+	data []byte
+}
+
+func (c *eventChunk) add(ev *ledger.Event) {
+	c.evs = append(c.evs, *ev)
+	c.data = append(c.data, ev.Data...)
+	e := &c.evs[len(c.evs)-1]
+	e.Data = c.data[len(c.data)-len(ev.Data):]
+}
+
+// reset empties c for reuse. Its events' Data may point into c.data's current array:
+// they are dropped with it.
+func (c *eventChunk) reset() {
+	clear(c.evs) // hold no strings of events already applied
+	c.evs = c.evs[:0]
+	c.data = c.data[:0]
 }
 
 // full reports whether the batch has reached Options.BatchEvents or BatchBytes.
