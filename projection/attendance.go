@@ -61,8 +61,8 @@ type Attendance struct {
 	// w/ start there instead of stepping over the tombstones of all past days.
 	watermark int64
 
-	dirty  map[string]map[string]dirtyDay // employee → date → pending evaluation
-	closed *[]closedRec                   // closed pay periods (per batch)
+	dirty  map[string]*dirtyDays // employee → pending evaluations
+	closed *[]closedRec          // closed pay periods (per batch)
 
 	// Day states and payroll rows; the ones changed in this batch are written at Flush.
 	days      map[dayKey]*dayState
@@ -88,6 +88,9 @@ type Attendance struct {
 	// Decoded policies and their zones by policy ID and version; immutable once
 	// published.
 	decoded map[string]decodedPolicy
+
+	// batch counts batches and policyGen published policies (see empMemo).
+	batch, policyGen uint64
 }
 
 type decodedPolicy struct {
@@ -96,6 +99,7 @@ type decodedPolicy struct {
 }
 
 type dirtyDay struct {
+	date string
 	asOf int64  // RecordedAt of the last event that affected the day
 	seq  uint64 // that event's seq
 }
@@ -151,6 +155,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.pruneDays()
 	}
 	a.reset()
+	a.batch++
 	a.batchOpen = true
 	return nil
 }
@@ -168,7 +173,7 @@ func (a *Attendance) reset() {
 	a.paysDirty = clearOrMake(a.paysDirty)
 	a.refs, a.empNew = clearOrMake(a.refs), clearOrMake(a.empNew)
 	if a.dirty == nil {
-		a.dirty = map[string]map[string]dirtyDay{}
+		a.dirty = map[string]*dirtyDays{}
 	}
 }
 
@@ -325,6 +330,7 @@ func (a *Attendance) employee(w Writer, ev *ledger.Event, emp, mgr, site, pol, t
 		}
 	}
 	rec.Manager, rec.Site, rec.PolicyID, rec.TimeZone, rec.JoinedOn, rec.LeftOn = mgr, site, pol, tz, joined, left
+	rec.memo = empMemo{}
 	a.empDirty[emp] = true
 	if policyChanged {
 		// Another policy now applies to every day already evaluated.
@@ -438,6 +444,7 @@ func (a *Attendance) policyPublished(w Writer, ev *ledger.Event, p *attendance.P
 	if err := a.write(w, keyPolicy(p.PolicyID, p.Version), &rec); err != nil {
 		return err
 	}
+	a.policyGen++
 	if vs, ok := a.policies[p.PolicyID]; ok {
 		vs = append(vs, pv)
 		sortPolicies(vs)
@@ -482,10 +489,11 @@ func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq u
 	if to != "" {
 		hi = append(slices.Clip(prefix), to...)
 	}
-	// markDirty only updates entries that exist here, which is safe while ranging.
-	for d := range a.dirty[emp] {
-		if d >= from && (to == "" || d < to) {
-			a.markDirty(emp, d, asOf, seq)
+	if l := a.dirty[emp]; l != nil {
+		for i := range *l {
+			if d := &(*l)[i]; d.date >= from && (to == "" || d.date < to) {
+				d.touch(asOf, seq)
+			}
 		}
 	}
 	return w.Scan(lo, hi, func(k, _ []byte) error {
@@ -495,19 +503,45 @@ func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq u
 }
 
 func (a *Attendance) markDirty(emp, date string, asOf int64, seq uint64) {
-	m := a.dirty[emp]
-	if m == nil {
-		m = map[string]dirtyDay{}
-		a.dirty[emp] = m
+	l := a.dirty[emp]
+	if l == nil {
+		l = new(dirtyDays)
+		a.dirty[emp] = l
 	}
-	d := m[date]
-	if asOf > d.asOf {
-		d.asOf = asOf
+	if i := l.index(date); i >= 0 {
+		(*l)[i].touch(asOf, seq)
+		return
 	}
-	if seq > d.seq {
-		d.seq = seq
+	*l = append(*l, dirtyDay{date: date})
+	(*l)[len(*l)-1].touch(asOf, seq)
+}
+
+// dirtyDays are an employee's days pending evaluation, in no order (a few: the days
+// of one batch).
+type dirtyDays []dirtyDay
+
+func (l *dirtyDays) index(date string) int {
+	for i := range *l {
+		if (*l)[i].date == date {
+			return i
+		}
 	}
-	m[date] = d
+	return -1
+}
+
+// take removes date's entry and returns it; ok false when it is not there.
+func (l *dirtyDays) take(date string) (d dirtyDay, ok bool) {
+	i := l.index(date)
+	if i < 0 {
+		return d, false
+	}
+	d = (*l)[i]
+	*l = slices.Delete(*l, i, i+1)
+	return d, true
+}
+
+func (d *dirtyDay) touch(asOf int64, seq uint64) {
+	d.asOf, d.seq = max(d.asOf, asOf), max(d.seq, seq)
 }
 
 // --- roster and leave ---
@@ -544,6 +578,7 @@ func (a *Attendance) shiftAssigned(w Writer, ev *ledger.Event, emp string, p *at
 		return nil // attendance validates ranges; a bad one affects nothing here
 	}
 	rec.Roster = append(rec.Roster, rosterRec{From: p.From, To: p.To, Shift: p.Shift, Seq: ev.Seq, ID: ev.ID})
+	rec.memo = empMemo{}
 	a.empDirty[emp] = true
 	for _, d := range days {
 		if rec.Through != "" && d <= rec.Through || a.hasDay(w, emp, d) {
@@ -554,7 +589,7 @@ func (a *Attendance) shiftAssigned(w Writer, ev *ledger.Event, emp string, p *at
 }
 
 func (a *Attendance) hasDay(r Reader, emp, date string) bool {
-	if _, ok := a.dirty[emp][date]; ok {
+	if l := a.dirty[emp]; l != nil && l.index(date) >= 0 {
 		return true
 	}
 	_, err := r.Get(keyDay(emp, date))
@@ -580,14 +615,44 @@ func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance
 // dayState returns the state of emp's date, from this batch's cache or the store (a
 // zero state when there is none).
 func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
+	rec, err := a.employeeRec(r, emp)
+	if err != nil {
+		return nil, err
+	}
+	return a.dayStateOf(r, rec, emp, date)
+}
+
+// dayStateOf is dayState for emp's record rec (nil when unknown).
+func (a *Attendance) dayStateOf(r Reader, rec *employeeRec, emp, date string) (*dayState, error) {
+	if rec == nil {
+		return a.loadDayState(r, rec, emp, date)
+	}
+	m := a.memoOf(rec)
+	if m.st != nil && m.date == date {
+		return m.st, nil
+	}
+	st, err := a.loadDayState(r, rec, emp, date)
+	if err == nil {
+		m.date, m.st = date, st
+	}
+	return st, err
+}
+
+// memoOf returns rec's memo, emptied if it is from an earlier batch.
+func (a *Attendance) memoOf(rec *employeeRec) *empMemo {
+	if rec.memo.batch != a.batch {
+		rec.memo = empMemo{batch: a.batch}
+	}
+	return &rec.memo
+}
+
+func (a *Attendance) loadDayState(r Reader, rec *employeeRec, emp, date string) (*dayState, error) {
 	k := dayKey{emp, date}
 	if st, ok := a.days[k]; ok {
 		return st, nil
 	}
 	st := new(dayState)
-	if rec, err := a.employeeRec(r, emp); err != nil {
-		return nil, err
-	} else if rec != nil && date > rec.LastState {
+	if rec != nil && date > rec.LastState {
 		a.days[k] = st // nothing stored for this date yet
 		return st, nil
 	}
@@ -632,22 +697,31 @@ func (a *Attendance) changedDay(emp, date string, st *dayState) {
 
 // putInput adds (or replaces, by seq) an input of emp's date.
 func (a *Attendance) putInput(r Reader, emp, date string, in *inputRec) error {
-	st, err := a.dayState(r, emp, date)
+	rec, err := a.employeeRec(r, emp)
+	if err != nil {
+		return err
+	}
+	return a.putInputOf(r, rec, emp, date, in)
+}
+
+// putInputOf is putInput for emp's record rec (nil when unknown).
+func (a *Attendance) putInputOf(r Reader, rec *employeeRec, emp, date string, in *inputRec) error {
+	st, err := a.dayStateOf(r, rec, emp, date)
 	if err != nil {
 		return err
 	}
 	if st.Inputs == nil {
 		st.Inputs = make([]inputRec, 0, 4) // a working day's punches, allocated once
 	}
-	i, found := slices.BinarySearchFunc(st.Inputs, in.Seq, func(x inputRec, seq uint64) int {
-		switch {
-		case x.Seq < seq:
-			return -1
-		case x.Seq > seq:
-			return 1
-		}
-		return 0
-	})
+	// Inputs arrive in seq order: the place is nearly always the end.
+	i := len(st.Inputs)
+	for i > 0 && st.Inputs[i-1].Seq > in.Seq {
+		i--
+	}
+	found := i > 0 && st.Inputs[i-1].Seq == in.Seq
+	if found {
+		i--
+	}
 	if found {
 		st.Inputs[i] = *in
 	} else {
@@ -703,20 +777,38 @@ func (a *Attendance) getInput(r Reader, rr *refRec) (*inputRec, error) {
 
 // attendanceDate returns the date a punch at t belongs to for emp, under the policy in
 // force on t's local date. ok is false when no policy is known yet.
+//
+// The employee's memo (empMemo) remembers the last result with the window it came
+// from: an instant with the same UTC and local dates (so the same policy version) inside
+// that window has the same attendance date, since the policy's windows of neighbouring
+// days do not overlap (TestAttendanceDateMemo compares the two).
 func (a *Attendance) attendanceDate(r Reader, rec *employeeRec, t time.Time) (rules.Date, *policyVersion, error) {
-	day := rules.DateOf(t.UTC())
-	pv, err := a.policyFor(r, rec.PolicyID, day)
-	if err != nil || pv == nil {
-		return day, nil, err
+	utc := rules.DateOf(t.UTC())
+	m := a.memoOf(rec)
+	ns := t.UnixNano()
+	if m.dated && m.policies == a.policyGen && m.utc == utc && ns >= m.open && ns < m.end &&
+		rules.DateOf(t.In(m.loc)) == m.local {
+		return m.day, m.pv, nil
 	}
-	day = rules.DateOf(t.In(pv.loc))
-	if pv2, err := a.policyFor(r, rec.PolicyID, day); err == nil && pv2 != nil {
+	pv, err := a.policyFor(r, rec.PolicyID, utc)
+	if err != nil || pv == nil {
+		return utc, nil, err
+	}
+	loc := pv.loc
+	local := rules.DateOf(t.In(loc))
+	if pv2, err := a.policyFor(r, rec.PolicyID, local); err == nil && pv2 != nil {
 		pv = pv2
 	}
-	if d, ok := pv.policy.AttendanceDate(rec.roster(), t); ok {
-		return d, pv, nil
+	roster := rec.roster()
+	d, ok := pv.policy.AttendanceDate(roster, t)
+	if !ok {
+		return local, pv, nil
 	}
-	return day, pv, nil
+	if s, err := pv.policy.Schedule(roster, d); err == nil && ns >= s.Open.UnixNano() && ns < s.Close.UnixNano() {
+		m.policies, m.dated = a.policyGen, true
+		m.utc, m.loc, m.local, m.pv, m.open, m.end, m.day = utc, loc, local, pv, s.Open.UnixNano(), s.Close.UnixNano(), d
+	}
+	return d, pv, nil
 }
 
 func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *attendance.PunchRecorded) error {
@@ -742,7 +834,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	for _, f := range p.Findings {
 		in.Findings = append(in.Findings, findingRec{Code: f.Code, Clause: f.Clause, Detail: f.Detail})
 	}
-	if err := a.putInput(w, emp, date, &in); err != nil {
+	if err := a.putInputOf(w, rec, emp, date, &in); err != nil {
 		return err
 	}
 	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)

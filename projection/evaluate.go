@@ -213,15 +213,19 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(x, y K) int) []K {
 func (a *Attendance) evaluateDirty(w Writer) error {
 	for len(a.dirty) > 0 {
 		for _, emp := range sortedKeys(a.dirty, strings.Compare) {
-			for m := a.dirty[emp]; len(m) > 0; {
+			for l := a.dirty[emp]; len(*l) > 0; {
 				// Evaluate in date order; a day may touch later days of its week,
 				// which are then picked up in this pass or the next.
-				for _, date := range sortedKeys(m, strings.Compare) {
-					d, ok := m[date]
+				dates := make([]string, len(*l))
+				for i, d := range *l {
+					dates[i] = d.date
+				}
+				slices.Sort(dates)
+				for _, date := range dates {
+					d, ok := l.take(date)
 					if !ok {
 						continue
 					}
-					delete(m, date)
 					if err := a.evaluateDay(w, emp, date, d); err != nil {
 						return fmt.Errorf("evaluate %s %s: %w", emp, date, err)
 					}

@@ -4,9 +4,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
+	"github.com/punchledger/punchledger/rules"
 )
 
 // State layout of the built-in Attendance projection (inside its own space, see Store):
@@ -45,6 +47,27 @@ type employeeRec struct {
 	DueAt      int64  // unix ns of the pending due entry; 0 for none
 	LastState  string // latest date with a stored dayState ("" none): later dates need no read
 	Registered uint64 // seq of employee.registered
+
+	memo empMemo // in memory only: see empMemo
+}
+
+// empMemo remembers, for one batch, what the employee's last punch looked up: the day
+// state it went to (a.days holds the same pointer) and the attendance date of its
+// instant with the window that gave it, so that the next punches of the same day skip
+// the lookups. It is valid while batch is the Attendance's current batch and policies
+// its policy generation; a roster or policy change of the employee clears it.
+type empMemo struct {
+	batch uint64
+	date  string
+	st    *dayState
+
+	policies   uint64
+	dated      bool
+	utc, local rules.Date     // the punch's UTC date and local date in loc, which chose pv
+	loc        *time.Location // the zone of the version in force on utc
+	pv         *policyVersion
+	open, end  int64      // window [open, end) of day, in unix ns
+	day        rules.Date // attendance date of every instant in the window
 }
 
 type rosterRec struct {
