@@ -19,7 +19,7 @@ const AttendanceName = "attendance"
 
 // attendanceVersion is the code version of the built-in projection; bump it whenever a
 // change would give different state for the same log.
-const attendanceVersion = 2
+const attendanceVersion = 3
 
 // Attendance is the built-in projection behind the reports: daily attendance (every
 // employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
@@ -77,8 +77,8 @@ type Attendance struct {
 	// cached: the caches hold the state of space as committed by this value.
 	cached bool
 
-	punch   attendance.PunchRecorded // reused by the punch fast path
-	punches []rules.Punch            // reused by evaluateDay for DayInput.Punches
+	punch   prePunch      // reused by the punch fast path when not predecoded
+	punches []rules.Punch // reused by evaluateDay for DayInput.Punches
 	// space is the key prefix of the state the employee cache belongs to.
 	space     []byte
 	batchOpen bool
@@ -89,8 +89,9 @@ type Attendance struct {
 	// published.
 	decoded map[string]decodedPolicy
 
-	// batch counts batches and policyGen published policies (see empMemo).
+	// batch counts batches and policyGen published policies (see empMemo, dateMemo).
 	batch, policyGen uint64
+	shared           dateMemo // attendance dates of employees without a roster
 }
 
 type decodedPolicy struct {
@@ -149,6 +150,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.pays = newGenCache[payKey, *PayrollRow](cachePays)
 		a.space = bytes.Clone(prefix)
 		a.cached = prefix != nil
+		a.shared = dateMemo{}
 	} else {
 		a.emps.rotate()
 		a.pays.rotate()
@@ -178,7 +180,37 @@ func (a *Attendance) reset() {
 }
 
 // Apply implements Projection.
-func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
+func (a *Attendance) Apply(ev *ledger.Event, w Writer) error { return a.apply(ev, nil, w) }
+
+// prePunch is a punch payload decoded ahead of its Apply (see predecoder).
+type prePunch struct {
+	p   attendance.PunchRecorded
+	err error
+}
+
+// predecode implements predecoder: it decodes punch payloads, which is most of the
+// decoding a rebuild does, on the log reader's goroutine. It touches nothing but ev
+// and *slot (reusing the prePunch a slot holds).
+func (a *Attendance) predecode(ev *ledger.Event, slot *any) {
+	if ev.Type != attendance.TypePunchRecorded || ev.Schema != 1 {
+		return
+	}
+	pp, _ := (*slot).(*prePunch)
+	if pp == nil {
+		pp = new(prePunch)
+		*slot = pp
+	}
+	pp.err = pp.p.UnmarshalBinary(ev.Data)
+}
+
+// applyPredecoded implements predecoder.
+func (a *Attendance) applyPredecoded(ev *ledger.Event, pre any, w Writer) error {
+	pp, _ := pre.(*prePunch)
+	return a.apply(ev, pp, w)
+}
+
+// apply is Apply with ev's punch payload already decoded into pp (nil: not decoded).
+func (a *Attendance) apply(ev *ledger.Event, pp *prePunch, w Writer) error {
 	if !a.batchOpen {
 		if err := a.beginBatch(w); err != nil {
 			return err
@@ -202,10 +234,14 @@ func (a *Attendance) Apply(ev *ledger.Event, w Writer) error {
 	}
 	emp, _ := strings.CutPrefix(ev.Stream, "employee/")
 	if ev.Type == attendance.TypePunchRecorded && ev.Schema == 1 {
-		if err := a.punch.UnmarshalBinary(ev.Data); err != nil {
-			return fmt.Errorf("decode %s: %w", ev.Type, err)
+		if pp == nil {
+			pp = &a.punch
+			pp.err = pp.p.UnmarshalBinary(ev.Data)
 		}
-		return a.punchRecorded(w, ev, emp, &a.punch)
+		if pp.err != nil {
+			return fmt.Errorf("decode %s: %w", ev.Type, pp.err)
+		}
+		return a.punchRecorded(w, ev, emp, &pp.p)
 	}
 	p, err := a.reg.Decode(ev)
 	if err != nil {
@@ -330,7 +366,7 @@ func (a *Attendance) employee(w Writer, ev *ledger.Event, emp, mgr, site, pol, t
 		}
 	}
 	rec.Manager, rec.Site, rec.PolicyID, rec.TimeZone, rec.JoinedOn, rec.LeftOn = mgr, site, pol, tz, joined, left
-	rec.memo = empMemo{}
+	rec.dates = dateMemo{}
 	a.empDirty[emp] = true
 	if policyChanged {
 		// Another policy now applies to every day already evaluated.
@@ -578,7 +614,7 @@ func (a *Attendance) shiftAssigned(w Writer, ev *ledger.Event, emp string, p *at
 		return nil // attendance validates ranges; a bad one affects nothing here
 	}
 	rec.Roster = append(rec.Roster, rosterRec{From: p.From, To: p.To, Shift: p.Shift, Seq: ev.Seq, ID: ev.ID})
-	rec.memo = empMemo{}
+	rec.dates = dateMemo{}
 	a.empDirty[emp] = true
 	for _, d := range days {
 		if rec.Through != "" && d <= rec.Through || a.hasDay(w, emp, d) {
@@ -778,15 +814,21 @@ func (a *Attendance) getInput(r Reader, rr *refRec) (*inputRec, error) {
 // attendanceDate returns the date a punch at t belongs to for emp, under the policy in
 // force on t's local date. ok is false when no policy is known yet.
 //
-// The employee's memo (empMemo) remembers the last result with the window it came
-// from: an instant with the same UTC and local dates (so the same policy version) inside
-// that window has the same attendance date, since the policy's windows of neighbouring
-// days do not overlap (TestAttendanceDateMemo compares the two).
+// A dateMemo remembers the last result with the window it came from: an instant with
+// the same UTC and local dates (so the same policy version) inside that window has the
+// same attendance date, since the policy's windows of neighbouring days do not overlap
+// (TestAttendanceDateMemo compares the two). Employees without a roster share one
+// memo (the date is a function of the policy and the instant alone: every employee's
+// first punch of a day after the first one's is answered from it); the others have
+// their own.
 func (a *Attendance) attendanceDate(r Reader, rec *employeeRec, t time.Time) (rules.Date, *policyVersion, error) {
 	utc := rules.DateOf(t.UTC())
-	m := a.memoOf(rec)
+	m := &rec.dates
+	if len(rec.Roster) == 0 {
+		m = &a.shared
+	}
 	ns := t.UnixNano()
-	if m.dated && m.policies == a.policyGen && m.utc == utc && ns >= m.open && ns < m.end &&
+	if m.valid && m.policies == a.policyGen && m.policyID == rec.PolicyID && m.utc == utc && ns >= m.open && ns < m.end &&
 		rules.DateOf(t.In(m.loc)) == m.local {
 		return m.day, m.pv, nil
 	}
@@ -805,8 +847,8 @@ func (a *Attendance) attendanceDate(r Reader, rec *employeeRec, t time.Time) (ru
 		return local, pv, nil
 	}
 	if s, err := pv.policy.Schedule(roster, d); err == nil && ns >= s.Open.UnixNano() && ns < s.Close.UnixNano() {
-		m.policies, m.dated = a.policyGen, true
-		m.utc, m.loc, m.local, m.pv, m.open, m.end, m.day = utc, loc, local, pv, s.Open.UnixNano(), s.Close.UnixNano(), d
+		*m = dateMemo{valid: true, policies: a.policyGen, policyID: rec.PolicyID, utc: utc, loc: loc, local: local,
+			pv: pv, open: s.Open.UnixNano(), end: s.Close.UnixNano(), day: d}
 	}
 	return d, pv, nil
 }

@@ -170,6 +170,10 @@ func (a *Attendance) Flush(w Writer) error {
 		return cmp.Or(strings.Compare(x.from, y.from), strings.Compare(x.emp, y.emp))
 	})
 	for _, k := range pays {
+		if rec, _ := a.emps.get(k.emp); rec != nil && k.from > rec.LastPay {
+			rec.LastPay = k.from
+			a.empDirty[k.emp] = true
+		}
 		row := a.paysDirty[k]
 		if err := a.writeBlind(w, keyPay(k.from, k.emp), row); err != nil {
 			return err

@@ -47,20 +47,17 @@ func TestAttendanceDateMemo(t *testing.T) {
 		at := time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC)
 		for at.Before(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)) {
 			at = at.Add(time.Duration(rng.IntN(300)) * time.Minute)
-			if rng.IntN(50) == 0 {
-				a.batch++ // the memo lasts one batch
-			}
 			got, gotPV, err := a.attendanceDate(nil, rec, at)
 			if err != nil {
 				t.Fatal(err)
 			}
-			saved := rec.memo
-			rec.memo = empMemo{}
+			saved, shared := rec.dates, a.shared
+			rec.dates, a.shared = dateMemo{}, dateMemo{}
 			want, wantPV, err := a.attendanceDate(nil, rec, at)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec.memo = saved
+			rec.dates, a.shared = saved, shared
 			if got != want || gotPV != wantPV {
 				t.Fatalf("%s at %v: memo gives %v (v%d), afresh %v (v%d)", rec.ID, at, got, gotPV.rec.Version, want, wantPV.rec.Version)
 			}

@@ -164,10 +164,14 @@ func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*Payroll
 	k := payKey{from.String(), emp}
 	row, ok := a.pays.get(k)
 	if !ok {
-		var err error
-		row, err = getPay(r, k.from, emp)
+		rec, err := a.employeeRec(r, emp)
 		if err != nil {
 			return nil, err
+		}
+		if rec == nil || k.from <= rec.LastPay {
+			if row, err = getPay(r, k.from, emp); err != nil {
+				return nil, err
+			}
 		}
 		if row == nil {
 			row = &PayrollRow{Employee: emp, From: k.from, To: to.String()}

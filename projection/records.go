@@ -47,22 +47,28 @@ type employeeRec struct {
 	DueAt      int64  // unix ns of the pending due entry; 0 for none
 	LastState  string // latest date with a stored dayState ("" none): later dates need no read
 	Registered uint64 // seq of employee.registered
+	LastPay    string // latest pay period (from-date) with a stored row ("" none): later ones need no read
 
-	memo empMemo // in memory only: see empMemo
+	memo  empMemo  // in memory only: see empMemo
+	dates dateMemo // in memory only: see Attendance.attendanceDate
 }
 
-// empMemo remembers, for one batch, what the employee's last punch looked up: the day
-// state it went to (a.days holds the same pointer) and the attendance date of its
-// instant with the window that gave it, so that the next punches of the same day skip
-// the lookups. It is valid while batch is the Attendance's current batch and policies
-// its policy generation; a roster or policy change of the employee clears it.
+// empMemo remembers, for one batch, the day state the employee's last punch went to
+// (a.days holds the same pointer), so that the next punches of the same day skip the
+// lookup. It is valid while batch is the Attendance's current batch.
 type empMemo struct {
 	batch uint64
 	date  string
 	st    *dayState
+}
 
+// dateMemo remembers an attendance date and the window that gave it (see
+// Attendance.attendanceDate). It is valid while policies is the Attendance's policy
+// generation, for employees of policyID.
+type dateMemo struct {
+	valid      bool
 	policies   uint64
-	dated      bool
+	policyID   string
 	utc, local rules.Date     // the punch's UTC date and local date in loc, which chose pv
 	loc        *time.Location // the zone of the version in force on utc
 	pv         *policyVersion

@@ -223,7 +223,7 @@ func (ro *rosterRec) decodeWire(r *wireReader) {
 }
 
 func (e *employeeRec) appendWire(b []byte) []byte {
-	b = msgpwire.AppendArrayLen(b, 14)
+	b = msgpwire.AppendArrayLen(b, 15)
 	b = msgpwire.AppendStr(b, e.ID)
 	b = msgpwire.AppendStr(b, e.Manager)
 	b = msgpwire.AppendStr(b, e.Site)
@@ -237,15 +237,16 @@ func (e *employeeRec) appendWire(b []byte) []byte {
 	b = msgpwire.AppendStr(b, e.Through)
 	b = msgpwire.AppendI64(b, e.DueAt)
 	b = msgpwire.AppendStr(b, e.LastState)
-	return msgpwire.AppendU64(b, e.Registered)
+	b = msgpwire.AppendU64(b, e.Registered)
+	return msgpwire.AppendStr(b, e.LastPay)
 }
 
 func (e *employeeRec) decodeWire(r *wireReader) {
-	r.array(14)
+	r.array(15)
 	e.ID, e.Manager, e.Site, e.PolicyID, e.TimeZone, e.JoinedOn, e.LeftOn = r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
 	e.Erased = r.boolean()
 	e.Roster = decodeSlice[rosterRec](r)
-	e.Start, e.Through, e.DueAt, e.LastState, e.Registered = r.str(), r.str(), r.i64(), r.str(), r.u64()
+	e.Start, e.Through, e.DueAt, e.LastState, e.Registered, e.LastPay = r.str(), r.str(), r.i64(), r.str(), r.u64(), r.str()
 }
 
 func (rr *refRec) appendWire(b []byte) []byte {

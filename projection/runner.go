@@ -65,8 +65,18 @@ func (s *Store) Rebuild(ctx context.Context, ps ...Projection) error {
 	return r.catchUp(ctx, s.l.Scan, head)
 }
 
+// predecoder is implemented by projections that decode payloads ahead of Apply, on
+// the goroutine reading the log (the built-in one). predecode may read only ev and
+// *slot, which it may set (a slot keeps its value between uses, for reuse); the
+// runner then calls applyPredecoded with the slot's value instead of Apply.
+type predecoder interface {
+	predecode(ev *ledger.Event, slot *any)
+	applyPredecoded(ev *ledger.Event, pre any, w Writer) error
+}
+
 type entry struct {
 	p      Projection
+	pd     predecoder // p, while the reader predecodes for it (catchUp)
 	f      Flusher
 	name   string
 	w      *writer
@@ -206,12 +216,26 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	for range chunksAhead + 2 {
 		free <- new(eventChunk)
 	}
+	// One projection's payloads are decoded on the reader's goroutine: the first that
+	// can, since a slot holds one value per event.
+	var pd predecoder
+	for _, e := range r.entries {
+		if p, ok := e.p.(predecoder); ok {
+			pd, e.pd = p, p
+			break
+		}
+	}
+	defer func() {
+		for _, e := range r.entries {
+			e.pd = nil
+		}
+	}()
 	var scanErr error
 	go func() {
 		defer close(full)
 		c := <-free
 		scanErr = scan(ctx, from, to, func(ev *ledger.Event) error {
-			c.add(ev)
+			c.add(ev, pd)
 			if len(c.evs) < chunkEvents && len(c.data) < chunkBytes {
 				return nil
 			}
@@ -235,7 +259,7 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	var err error
 	for c := range full {
 		for i := 0; err == nil && i < len(c.evs); i++ {
-			if err = r.apply(&c.evs[i]); err == nil && r.full() {
+			if err = r.applyPre(&c.evs[i], c.pre[i]); err == nil && r.full() {
 				err = r.flush(pebble.NoSync)
 			}
 		}
@@ -265,21 +289,29 @@ const (
 	chunksAhead = 2
 )
 
-// eventChunk holds copies of events; their Data share one buffer, reused with the chunk.
+// eventChunk holds copies of events; their Data share one buffer, reused with the
+// chunk. pre[i] is the predecoder's slot for evs[i].
 type eventChunk struct {
 	evs  []ledger.Event
+	pre  []any
 	data []byte
 }
 
-func (c *eventChunk) add(ev *ledger.Event) {
+func (c *eventChunk) add(ev *ledger.Event, pd predecoder) {
 	c.evs = append(c.evs, *ev)
 	c.data = append(c.data, ev.Data...)
 	e := &c.evs[len(c.evs)-1]
 	e.Data = c.data[len(c.data)-len(ev.Data):]
+	if len(c.pre) < len(c.evs) {
+		c.pre = append(c.pre, nil)
+	}
+	if pd != nil {
+		pd.predecode(e, &c.pre[len(c.evs)-1])
+	}
 }
 
 // reset empties c for reuse. Its events' Data may point into c.data's current array:
-// they are dropped with it.
+// they are dropped with it. The slots are kept, for reuse.
 func (c *eventChunk) reset() {
 	clear(c.evs) // hold no strings of events already applied
 	c.evs = c.evs[:0]
@@ -291,7 +323,10 @@ func (r *run) full() bool {
 	return r.pending >= r.s.opts.BatchEvents || r.b != nil && r.b.Len()+r.blind.Len() >= r.s.opts.BatchBytes
 }
 
-func (r *run) apply(ev *ledger.Event) error {
+func (r *run) apply(ev *ledger.Event) error { return r.applyPre(ev, nil) }
+
+// applyPre applies ev; pre is the predecoder's slot for it (nil when not predecoded).
+func (r *run) applyPre(ev *ledger.Event, pre any) error {
 	if r.b == nil {
 		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
 		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
@@ -306,7 +341,13 @@ func (r *run) apply(ev *ledger.Event) error {
 		if ev.Seq != e.cp.Seq+1 {
 			return &ApplyError{Name: e.name, Seq: ev.Seq, Err: fmt.Errorf("gap: checkpoint at %d", e.cp.Seq)}
 		}
-		if err := e.p.Apply(ev, e.w); err != nil {
+		var err error
+		if e.pd != nil && pre != nil {
+			err = e.pd.applyPredecoded(ev, pre, e.w)
+		} else {
+			err = e.p.Apply(ev, e.w)
+		}
+		if err != nil {
 			return &ApplyError{Name: e.name, Seq: ev.Seq, Err: err}
 		}
 		e.cp.Seq = ev.Seq

@@ -35,7 +35,7 @@ func wireSamples() []struct {
 	emp := employeeRec{ID: "E00001", Manager: "E00000", Site: "HQ", PolicyID: "default", TimeZone: "America/New_York",
 		JoinedOn: "2026-01-05", LeftOn: "2027-01-01", Erased: true,
 		Roster: []rosterRec{{From: "2026-11-01", To: "2026-11-30", Shift: "night", Seq: 7, ID: id}, {From: "2026-12-01", To: "2026-12-01"}},
-		Start:  "2026-01-05", Through: "2026-11-30", DueAt: 1 << 62, LastState: "2026-11-30", Registered: 4}
+		Start:  "2026-01-05", Through: "2026-11-30", DueAt: 1 << 62, LastState: "2026-11-30", Registered: 4, LastPay: "2026-11-16"}
 	ref := EventRef{Seq: 42, Type: "punch.recorded", ID: "00112233445566778899aabbccddeeff"}
 	day := DayRow{Employee: "E1", Date: "2026-11-13", Kind: "working", Status: "present", Final: true, Figures: fig,
 		Reasons:    []ReasonRow{{Code: "late", Clause: "shifts[0].late_grace", Detail: "3 min"}},
