@@ -66,7 +66,7 @@ type Attendance struct {
 
 	// Day states and payroll rows; the ones changed in this batch are written at Flush.
 	days      map[dayKey]*dayState
-	daysDirty []dayKey // the days whose state changed in this batch (dayState.changed)
+	daysDirty []dirtyState // the days whose state changed in this batch (dayState.changed)
 	pays      genCache[payKey, *PayrollRow]
 	paysDirty map[payKey]*PayrollRow
 	// Punch and correction-request references written in this batch (blind, so a void
@@ -89,7 +89,7 @@ type Attendance struct {
 	// published.
 	decoded map[string]decodedPolicy
 
-	// batch counts batches and policyGen published policies (see empMemo, dateMemo).
+	// batch counts batches and policyGen published policies (see employeeRec.days, dateMemo).
 	batch, policyGen uint64
 	shared           dateMemo // attendance dates of employees without a roster
 }
@@ -154,7 +154,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 	} else {
 		a.emps.rotate()
 		a.pays.rotate()
-		a.pruneDays()
+		clear(a.days) // unknown employees' days (the others' are pruned in their records)
 	}
 	a.reset()
 	a.batch++
@@ -658,40 +658,58 @@ func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
 	return a.dayStateOf(r, rec, emp, date)
 }
 
-// dayStateOf is dayState for emp's record rec (nil when unknown).
+// dayStateOf is dayState for emp's record rec (nil when unknown). The states of a
+// known employee's days are cached in his record (employeeRec.days); a.days holds those
+// of unknown ones.
 func (a *Attendance) dayStateOf(r Reader, rec *employeeRec, emp, date string) (*dayState, error) {
 	if rec == nil {
-		return a.loadDayState(r, rec, emp, date)
+		if st, ok := a.days[dayKey{emp, date}]; ok {
+			return st, nil
+		}
+		st, err := loadDayState(r, emp, date)
+		if err == nil {
+			a.days[dayKey{emp, date}] = st
+		}
+		return st, err
 	}
-	m := a.memoOf(rec)
-	if m.st != nil && m.date == date {
-		return m.st, nil
+	if rec.daysBatch != a.batch {
+		a.pruneDays(rec)
 	}
-	st, err := a.loadDayState(r, rec, emp, date)
-	if err == nil {
-		m.date, m.st = date, st
-	}
-	return st, err
-}
-
-// memoOf returns rec's memo, emptied if it is from an earlier batch.
-func (a *Attendance) memoOf(rec *employeeRec) *empMemo {
-	if rec.memo.batch != a.batch {
-		rec.memo = empMemo{batch: a.batch}
-	}
-	return &rec.memo
-}
-
-func (a *Attendance) loadDayState(r Reader, rec *employeeRec, emp, date string) (*dayState, error) {
-	k := dayKey{emp, date}
-	if st, ok := a.days[k]; ok {
-		return st, nil
+	for i := len(rec.days) - 1; i >= 0; i-- {
+		if rec.days[i].date == date {
+			return rec.days[i].st, nil
+		}
 	}
 	st := new(dayState)
-	if rec != nil && date > rec.LastState {
-		a.days[k] = st // nothing stored for this date yet
-		return st, nil
+	if date <= rec.LastState { // else nothing is stored for this date yet
+		var err error
+		if st, err = loadDayState(r, emp, date); err != nil {
+			return nil, err
+		}
 	}
+	rec.days = append(rec.days, dayEntry{date, st})
+	return st, nil
+}
+
+// cachedDay returns the cached state of emp's date, if any.
+func (a *Attendance) cachedDay(rec *employeeRec, emp, date string) (*dayState, bool) {
+	if rec == nil {
+		st, ok := a.days[dayKey{emp, date}]
+		return st, ok
+	}
+	if rec.daysBatch != a.batch {
+		a.pruneDays(rec)
+	}
+	for _, d := range rec.days {
+		if d.date == date {
+			return d.st, true
+		}
+	}
+	return nil, false
+}
+
+func loadDayState(r Reader, emp, date string) (*dayState, error) {
+	st := new(dayState)
 	v, err := r.Get(keyDayState(emp, date))
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -702,32 +720,29 @@ func (a *Attendance) loadDayState(r Reader, rec *employeeRec, emp, date string) 
 			return nil, fmt.Errorf("day %s %s: %w", emp, date, err)
 		}
 	}
-	a.days[k] = st
 	return st, nil
 }
 
-// pruneDays keeps, between batches, the day states of days whose window has not been
-// materialized yet (after the employee's Through): the days the next punches go to. The
-// rest (closed days, which only a late upload or a correction touches again) are read
-// from the store when needed. At most cacheDays states are kept.
-func (a *Attendance) pruneDays() {
-	if len(a.days) > cacheDays {
-		clear(a.days)
-		return
+// pruneDays keeps, from one batch to the next, the day states of rec's days whose
+// window has not been materialized yet (after Through), at most the latest
+// cacheDaysPerEmployee of them: the days the next punches go to. The rest (closed
+// days, which only a late upload or a correction touches again) are read from the
+// store when needed. Every cached state is the committed one: what a batch changes is
+// written at its Flush.
+func (a *Attendance) pruneDays(rec *employeeRec) {
+	rec.days = slices.DeleteFunc(rec.days, func(d dayEntry) bool { return d.date <= rec.Through })
+	if n := len(rec.days) - cacheDaysPerEmployee; n > 0 {
+		slices.SortFunc(rec.days, func(x, y dayEntry) int { return strings.Compare(x.date, y.date) })
+		rec.days = slices.Delete(rec.days, 0, n)
 	}
-	for k := range a.days {
-		rec, _ := a.emps.get(k.emp)
-		if rec == nil || k.date <= rec.Through {
-			delete(a.days, k)
-		}
-	}
+	rec.daysBatch = a.batch
 }
 
 // changedDay marks st, the state of emp's date, to be written at Flush.
 func (a *Attendance) changedDay(emp, date string, st *dayState) {
 	if !st.changed {
 		st.changed = true
-		a.daysDirty = append(a.daysDirty, dayKey{emp, date})
+		a.daysDirty = append(a.daysDirty, dirtyState{emp, date, st})
 	}
 }
 
@@ -896,6 +911,20 @@ func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, erro
 		}
 		return 0
 	}
+	rec, err := a.employeeRec(r, emp)
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		if rec.daysBatch != a.batch {
+			a.pruneDays(rec)
+		}
+		for _, d := range rec.days {
+			if seq := has(d.st); seq != 0 {
+				return &refRec{Employee: emp, Date: d.date, Seq: seq}, nil
+			}
+		}
+	}
 	for k, st := range a.days { // at most one day holds the punch: order does not matter
 		if k.emp == emp {
 			if seq := has(st); seq != 0 {
@@ -905,9 +934,9 @@ func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, erro
 	}
 	var found *refRec
 	prefix := keyDayState(emp, "")
-	err := r.Scan(prefix, PrefixEnd(prefix), func(k, v []byte) error {
+	err = r.Scan(prefix, PrefixEnd(prefix), func(k, v []byte) error {
 		date := string(k[len(prefix):])
-		if _, ok := a.days[dayKey{emp, date}]; ok || !bytes.Contains(v, id[:]) {
+		if _, ok := a.cachedDay(rec, emp, date); ok || !bytes.Contains(v, id[:]) {
 			return nil
 		}
 		var st dayState

@@ -82,6 +82,10 @@ func benchLedger(b *testing.B, employees, days int) *benchLog {
 	start := time.Now()
 	w := newWorld(b, vfs.Default, filepath.Join(dir, "ledger"))
 	from := rules.MustDate("2026-01-05")
+	// Punches are recorded as they happen: the ledger clock starts before the first
+	// day (the world's default start is later, so every punch would look uploaded
+	// months late and no day's window would close in log time).
+	w.clock = local(b, from.AddDays(-4).String()+" 00:00")
 	n := generate(b, w, monthSpec{Employees: employees, From: from, To: from.AddDays(days - 1), Punches: 4, Seed: 3, Bucket: 5 * time.Minute}, "testdata/policy.json")
 	w.close()
 	b.Logf("generated %d events for %d employees × %d days in %v (%s)", n, employees, days, time.Since(start), dir)

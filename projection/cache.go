@@ -36,7 +36,8 @@ func (c *genCache[K, V]) rotate() {
 	}
 }
 
-// Cache bounds (entries per generation for emps and pays, in all for days). A catch-up
+// Cache bounds (entries per generation for emps and pays; day states are cached in
+// the employee records, see Attendance.dayStateOf). A catch-up
 // batch touches every active employee and his current pay row: with more of them than
 // the bound, every batch rotates, so the caches hold what the last two batches used
 // and reach that size within two batches, whatever the length of the log (with a
@@ -44,12 +45,21 @@ func (c *genCache[K, V]) rotate() {
 // and memory would keep growing for the first million events or so).
 const (
 	cacheEmployees = 1 << 13
-	cacheDays      = 1 << 15
 	cachePays      = 1 << 13
+	// Open days per cached employee record (a day shift has one, a night shift two;
+	// more pile up only when log time does not pass the windows, as when everything
+	// arrives late).
+	cacheDaysPerEmployee = 4
 )
 
 // dayKey names an employee-day in the caches (no string concatenation per lookup).
 type dayKey struct{ emp, date string }
+
+// dirtyState is a day state changed in a batch, to be written at Flush.
+type dirtyState struct {
+	emp, date string
+	st        *dayState
+}
 
 // payKey names an employee's row of a pay period (from-date).
 type payKey struct{ from, emp string }

@@ -152,7 +152,7 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
-	slices.SortFunc(a.daysDirty, func(x, y dayKey) int {
+	slices.SortFunc(a.daysDirty, func(x, y dirtyState) int {
 		return cmp.Or(strings.Compare(x.emp, y.emp), strings.Compare(x.date, y.date))
 	})
 	for _, k := range a.daysDirty {
@@ -160,7 +160,7 @@ func (a *Attendance) Flush(w Writer) error {
 			rec.LastState = k.date
 			a.empDirty[k.emp] = true
 		}
-		st := a.days[k]
+		st := k.st
 		st.changed = false
 		if err := a.writeBlind(w, keyDayState(k.emp, k.date), st); err != nil {
 			return err

@@ -49,17 +49,18 @@ type employeeRec struct {
 	Registered uint64 // seq of employee.registered
 	LastPay    string // latest pay period (from-date) with a stored row ("" none): later ones need no read
 
-	memo  empMemo  // in memory only: see empMemo
-	dates dateMemo // in memory only: see Attendance.attendanceDate
+	// In memory only: the states of the employee's days cached from batch to batch
+	// (see Attendance.dayStateOf; pruned when daysBatch is not the current batch) and
+	// his attendance-date memo (see Attendance.attendanceDate).
+	days      []dayEntry
+	daysBatch uint64
+	dates     dateMemo
 }
 
-// empMemo remembers, for one batch, the day state the employee's last punch went to
-// (a.days holds the same pointer), so that the next punches of the same day skip the
-// lookup. It is valid while batch is the Attendance's current batch.
-type empMemo struct {
-	batch uint64
-	date  string
-	st    *dayState
+// dayEntry is a cached day state.
+type dayEntry struct {
+	date string
+	st   *dayState
 }
 
 // dateMemo remembers an attendance date and the window that gave it (see
