@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -37,13 +38,21 @@ type committer struct {
 	nanos   int64             // its RecordedAt
 	streams map[string]uint64 // stream heads known so far (loaded lazily)
 	tree    *treeState
-	filter  *idFilter // every ID in the ledger (and maybe a few more)
+	filter  *idFilter // every ID in the ledger (and maybe a few more), once loaded
+	// Open scans the ID index into the filter in the background (loadFilter): until the
+	// committer adopts it (filterState becomes filterReady), the filter is not consulted
+	// (every ID is looked up in the index) and the hashes of the IDs staged meanwhile wait
+	// in unfiltered, to be added on adoption. If the scan fails, the filter stays off.
+	filterState uint8
+	loaded      chan error // the scan's outcome; nil once received
+	unfiltered  []idSum
+	filterOn    atomic.Bool // filterState == filterReady, for tests on other goroutines
 
 	// Per-group scratch, reset for every group.
 	batch *pebble.Batch
 	// ids maps the IDs of staged[:indexed] to their seqs. It is filled only when the
 	// filter says an ID may exist (every staged ID is in the filter, so a repeat within
-	// the group always asks): in the common group, with no repeats and no false
+	// the group always asks; while the filter is not ready, every ID asks): in the common group, with no repeats and no false
 	// positives, no map work is done at all.
 	ids        map[ID]uint64
 	indexed    int
@@ -63,6 +72,38 @@ type committer struct {
 	runEnd    *Event
 }
 
+const (
+	filterLoading uint8 = iota
+	filterReady
+	filterOff
+)
+
+// adoptFilter takes the outcome of Open's background scan of the ID index.
+func (c *committer) adoptFilter(l *Ledger, err error) {
+	c.loaded = nil
+	if err != nil {
+		c.filterState, c.unfiltered = filterOff, nil
+		if !errors.Is(err, ErrClosed) {
+			l.opts.Logger.Error("ID filter not loaded: every appended ID is looked up in the index", "err", err)
+		}
+		return
+	}
+	for _, sum := range c.unfiltered {
+		c.filter.addSum(sum)
+	}
+	c.filterState, c.unfiltered = filterReady, nil
+	c.filterOn.Store(true)
+}
+
+// pollFilter adopts the filter if its scan has ended.
+func (c *committer) pollFilter(l *Ledger) {
+	select {
+	case err := <-c.loaded:
+		c.adoptFilter(l, err)
+	default:
+	}
+}
+
 func (c *committer) run(l *Ledger) {
 	defer close(l.done)
 	c.ids = make(map[ID]uint64)
@@ -75,6 +116,9 @@ func (c *committer) run(l *Ledger) {
 		if first == nil {
 			select {
 			case first = <-l.queue:
+			case err := <-c.loaded: // nil once adopted: never ready
+				c.adoptFilter(l, err)
+				continue
 			case <-l.stop:
 				return
 			}
@@ -94,6 +138,9 @@ func (c *committer) run(l *Ledger) {
 			default:
 				break drain
 			}
+		}
+		if c.loaded != nil {
+			c.pollFilter(l)
 		}
 		c.commit(l, group)
 	}
@@ -238,7 +285,7 @@ type groupState struct {
 // lookupID finds the seq of id (whose filter hash is sum) in this group or in the ID
 // index.
 func (c *committer) lookupID(l *Ledger, id ID, sum idSum) (uint64, bool, error) {
-	if !c.filter.mayContainSum(sum) {
+	if c.filterState == filterReady && !c.filter.mayContainSum(sum) {
 		return 0, false, nil
 	}
 	for _, e := range c.staged[c.indexed:] {
@@ -299,7 +346,7 @@ func (c *committer) stage(l *Ledger, g *groupState, p *prepared, out *[]Event) (
 	for i := range p.events {
 		sum := c.filter.sum(p.events[i].ID)
 		c.sums = append(c.sums, sum)
-		if !p.chosen[i] {
+		if !p.chosen[i] && c.filterState == filterReady {
 			c.sink ^= c.filter.touchSum(sum)
 		}
 	}
@@ -386,7 +433,13 @@ func (c *committer) put(g *groupState, e *Event, sum idSum) error {
 		c.endRun()
 	}
 	c.runEnd = e
-	c.filter.addSum(sum) // before the commit: a failed commit leaves a harmless false positive
+	// Before the commit: a failed commit leaves a harmless false positive.
+	switch c.filterState {
+	case filterReady:
+		c.filter.addSum(sum)
+	case filterLoading:
+		c.unfiltered = append(c.unfiltered, sum)
+	}
 	c.staged = append(c.staged, e)
 	g.seq, g.hash = e.Seq, e.Hash
 	return nil

@@ -12,9 +12,10 @@ import (
 // cache misses). "Maybe present" falls back to the ID index, so the filter never
 // changes an answer, only its cost. It grows as a list of segments of doubling capacity
 // (a scalable Bloom filter): about 16 bits per ID, a false-positive rate around 0.1%
-// per full segment, and one more segment to probe with each doubling. Open builds it by
-// scanning the ID index into a first segment sized for the IDs already there and half
-// as many again, so a reopened ledger probes one segment until it has grown by half.
+// per full segment, and one more segment to probe with each doubling. Open sizes a first
+// segment for the IDs already there and half as many again (a reopened ledger probes one
+// segment until it has grown by half) and scans the ID index into it in the background;
+// appends meanwhile look every ID up in the index (committer.filterState).
 //
 // It is a blocked Bloom filter: all the bits of one ID in a segment lie in one 64-byte
 // block (a cache line), so adding an ID and looking up one costs one cache miss per
@@ -149,21 +150,35 @@ func (f *idFilter) mayContainSum(sum idSum) bool {
 	return false
 }
 
-// loadIDFilter scans the ID index into a new filter sized for ids IDs and half as many
-// again (ids: the ledger's event count, one ID each).
-func loadIDFilter(db *pebble.DB, ids uint64) (*idFilter, error) {
-	f := newIDFilterFor(int(min(ids+ids/2, 1<<32)))
-	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixID}, UpperBound: []byte{prefixID + 1}})
+// loadFilterHook, when set (by tests, before Open), runs before the scan starts. Open
+// reads it, so that a test may reset it while ledgers it opened are still loading.
+var loadFilterHook func()
+
+// loadFilter scans the ID index into f, which no one else uses until it returns (the
+// committer adopts it then). It gives up with ErrClosed when Close starts.
+func (l *Ledger) loadFilter(f *idFilter, hook func()) error {
+	if hook != nil {
+		hook()
+	}
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixID}, UpperBound: []byte{prefixID + 1}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer it.Close()
 	var id ID
+	n := 0
 	for ok := it.First(); ok; ok = it.Next() {
+		if n++; n%4096 == 0 {
+			select {
+			case <-l.closing:
+				return ErrClosed
+			default:
+			}
+		}
 		if k := it.Key(); len(k) == 1+len(id) {
 			copy(id[:], k[1:])
 			f.add(id)
 		}
 	}
-	return f, it.Error()
+	return it.Error()
 }

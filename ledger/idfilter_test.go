@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -123,6 +124,7 @@ func TestIDFilterSizedAtOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	waitFilter(t, l)
 	if n := len(l.c.filter.segs); n != 2 {
 		t.Fatalf("a ledger grown from empty to 150,000 IDs has %d segments, want 2", n)
 	}
@@ -131,6 +133,7 @@ func TestIDFilterSizedAtOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	waitFilter(t, l)
 	if n := len(l.c.filter.segs); n != 1 {
 		t.Fatalf("reopened with 150,000 IDs: %d segments, want 1", n)
 	}
@@ -138,5 +141,96 @@ func TestIDFilterSizedAtOpen(t *testing.T) {
 	binary.BigEndian.PutUint64(id[:], 77)
 	if got, err := l.Lookup(id); err != nil || got.Seq != 77 {
 		t.Fatalf("lookup after reopen: %v %v", got.Seq, err)
+	}
+}
+
+// waitFilter waits until the committer has adopted the filter Open loads in the
+// background (the committer is idle afterwards, so the test may read it).
+func waitFilter(t *testing.T, l *Ledger) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !l.c.filterOn.Load(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the ID filter was not adopted within 10 s")
+		}
+	}
+}
+
+// TestAppendWhileFilterLoads: Open returns before the ID index is scanned into the
+// filter. Appends meanwhile still find every existing ID (retries are answered, reused
+// IDs refused), and the IDs they add are in the filter once it is adopted.
+func TestAppendWhileFilterLoads(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	l, err := Open(dir, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func(first, n int) []Proposed {
+		evs := make([]Proposed, n)
+		for i := range evs {
+			binary.BigEndian.PutUint64(evs[i].ID[:], uint64(first+i))
+			evs[i].Type, evs[i].Schema, evs[i].OccurredAt, evs[i].Actor = "t", 1, time.Unix(1, 0), "a"
+		}
+		return evs
+	}
+	old := batch(1, 200_000) // a scan of a few tens of milliseconds
+	if _, err := l.Append(ctx, "s", Any, old...); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+
+	// Hold the scan back until the appends below are done: the committer must not
+	// adopt the filter (nor trust it) before then.
+	release := make(chan struct{})
+	loadFilterHook = func() { <-release }
+	defer func() { loadFilterHook = nil }()
+	if l, err = Open(dir, &Options{NoSync: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if l.c.filterOn.Load() {
+		t.Fatal("filter adopted before its scan")
+	}
+	res, err := l.Append(ctx, "s", Any, old[1000:1010]...)
+	if err != nil || !res.Duplicate || res.FirstSeq != 1001 {
+		t.Fatalf("retry of stored events while the filter loads: %+v, %v", res, err)
+	}
+	other := old[5]
+	other.Actor = "someone else"
+	var dup *DuplicateIDError
+	if _, err := l.Append(ctx, "s", Any, other); !errors.As(err, &dup) || dup.Seq != 6 {
+		t.Fatalf("reused ID while the filter loads: %v, want DuplicateIDError for seq 6", err)
+	}
+	fresh := batch(500_000, 50)
+	if _, err := l.Append(ctx, "t", Any, fresh...); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	waitFilter(t, l)
+	for _, ev := range append(fresh, old[0], old[len(old)-1]) {
+		if !l.c.filter.mayContain(ev.ID) {
+			t.Fatalf("ID %v missing from the adopted filter", ev.ID)
+		}
+	}
+	if res, err := l.Append(ctx, "t", Any, fresh...); err != nil || !res.Duplicate {
+		t.Fatalf("retry after the filter is adopted: %+v, %v", res, err)
+	}
+}
+
+// TestCloseWhileFilterLoads: Close does not wait for the whole scan.
+func TestCloseWhileFilterLoads(t *testing.T) {
+	release := make(chan struct{})
+	loadFilterHook = func() { <-release }
+	defer func() { loadFilterHook = nil }()
+	l, err := Open(t.TempDir(), &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error)
+	go func() { closed <- l.Close() }()
+	time.Sleep(10 * time.Millisecond)
+	close(release) // the hook returns; the scan sees Close and stops
+	if err := <-closed; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -79,6 +79,9 @@ type Ledger struct {
 	queue chan *commitReq
 	stop  chan struct{} // closed by Close after the last appender left: the committer exits
 	done  chan struct{} // closed by the committer when it exits
+	// loader is closed when Open's background scan of the ID index has ended (Close
+	// waits for it before closing the database).
+	loader chan struct{}
 
 	// Lifecycle: every operation enters (fails with ErrClosed once closed) and leaves;
 	// Close waits for active operations to leave.
@@ -126,6 +129,13 @@ func Open(dir string, opts *Options) (*Ledger, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", dir, err)
 	}
+	l.loader = make(chan struct{})
+	l.c.loaded = make(chan error, 1)
+	hook := loadFilterHook
+	go func() {
+		defer close(l.loader)
+		l.c.loaded <- l.loadFilter(l.c.filter, hook)
+	}()
 	go l.c.run(l)
 	return l, nil
 }
@@ -176,9 +186,10 @@ func (l *Ledger) recover() error {
 	if err := it.Error(); err != nil {
 		return err
 	}
-	if l.c.filter, err = loadIDFilter(l.db, l.c.seq); err != nil {
-		return err
-	}
+	// The filter is sized now and filled in the background (see committer.filterState):
+	// scanning the ID index of a large ledger takes a while (about 0.2 s per million
+	// events), and Open should not.
+	l.c.filter = newIDFilterFor(int(min(l.c.seq+l.c.seq/2, 1<<32)))
 	return l.c.openTree(l)
 }
 
@@ -199,6 +210,7 @@ func (l *Ledger) Close() error {
 	l.mu.Unlock()
 	close(l.stop)
 	<-l.done
+	<-l.loader // ends soon after closing: it checks l.closing
 	if err := l.failed.Load(); err != nil {
 		func() {
 			defer func() { recover() }() // Pebble may panic closing a broken WAL
