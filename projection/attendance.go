@@ -78,7 +78,8 @@ type Attendance struct {
 	cached bool
 
 	punch   prePunch      // reused by the punch fast path when not predecoded
-	punches []rules.Punch // reused by evaluateDay for DayInput.Punches
+	punches []rules.Punch // reused by computeDay for DayInput.Punches (on the calling goroutine)
+	jobs    []dayJob      // evaluations queued (see evaluateDirty)
 	// space is the key prefix of the state the employee cache belongs to.
 	space     []byte
 	batchOpen bool

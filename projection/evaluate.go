@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/punchledger/punchledger/attendance"
@@ -214,6 +217,13 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(x, y K) int) []K {
 
 // evaluateDirty evaluates the touched days, per employee in date order (a day's result
 // feeds the later days of its workweek).
+//
+// The evaluations themselves (rules.Evaluate and the day row, pure functions of what
+// was read for them) run on several goroutines: days are queued (dayJob), computed in
+// parallel when the queue is full, then finished one by one in queue order (row write,
+// payroll booking), so the result is the same as one by one. Days of a policy whose
+// results depend on the earlier days of their workweek are evaluated one by one, after
+// everything queued before them.
 func (a *Attendance) evaluateDirty(w Writer) error {
 	for len(a.dirty) > 0 {
 		for _, emp := range sortedKeys(a.dirty, strings.Compare) {
@@ -237,32 +247,33 @@ func (a *Attendance) evaluateDirty(w Writer) error {
 			}
 			delete(a.dirty, emp)
 		}
+		if err := a.runJobs(w); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// dayInputs reads the inputs of emp's date from committed state (queries).
-// getRecord reads and decodes the record at key; nil (and no error) when there is none.
-func getRecord[T any, P interface {
-	*T
-	wireRecord
-}](r Reader, key []byte) (*T, error) {
-	v, err := r.Get(key)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	rec := new(T)
-	if err := unmarshalWire(v, P(rec)); err != nil {
-		return nil, fmt.Errorf("projection: decode %q: %w", key, err)
-	}
-	return rec, nil
+// dayJob is one day's evaluation: what prepareDay read for it, then what computeDay
+// made of it.
+type dayJob struct {
+	emp, date string
+	day       rules.Date
+	dd        dirtyDay
+	rec       *employeeRec
+	pv        *policyVersion
+	st        *dayState
+	week      rules.WeekToDate
+
+	row *DayRow
+	enc []byte // row's encoding
 }
 
-var spoofCodes = map[string]bool{"mock_location": true, "impossible_travel": true, "implausible_accuracy": true, "offline_jump": true}
+// jobQueueLen bounds the queued evaluations (and so their memory).
+const jobQueueLen = 4096
 
+// evaluateDay evaluates emp's date: at once when its policy is week-dependent (after
+// the queued days), else queued.
 func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error {
 	rec, err := a.employeeRec(w, emp)
 	if err != nil || rec == nil {
@@ -280,11 +291,95 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if err != nil {
 		return err
 	}
-	ins := st.Inputs
-	asOf := time.Unix(0, dd.asOf).UTC()
-	in := rules.DayInput{Date: day, Roster: rec.roster(), AsOf: asOf, SyncedThrough: asOf, Punches: a.punches[:0]}
-	if pv != nil {
-		in.Policy = pv.policy
+	if len(a.jobs) == cap(a.jobs) {
+		a.jobs = slices.Grow(a.jobs, jobQueueLen)
+	}
+	a.jobs = a.jobs[:len(a.jobs)+1]
+	j := &a.jobs[len(a.jobs)-1]
+	*j = dayJob{emp: emp, date: date, day: day, dd: dd, rec: rec, pv: pv, st: st, enc: j.enc[:0]}
+	if pv == nil || !weekDependent(pv.policy) {
+		if len(a.jobs) >= jobQueueLen {
+			return a.runJobs(w)
+		}
+		return nil
+	}
+	// Weekly overtime and the seventh-day rule need the earlier days of the workweek:
+	// their rows must be written first.
+	last := *j
+	a.jobs = a.jobs[:len(a.jobs)-1]
+	if err := a.runJobs(w); err != nil {
+		return err
+	}
+	ws := pv.policy.WeekStartOf(day)
+	lo := keyDay(emp, ws.String())
+	if err := w.Scan(lo, keyDay(emp, date), func(_, v []byte) error {
+		var prev DayRow
+		if err := unmarshalWire(v, &prev); err != nil {
+			return err
+		}
+		last.week.Regular += time.Duration(prev.Figures.Regular) * time.Minute
+		if prev.Worked > 0 {
+			last.week.DaysWorked++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	a.computeDay(&last, &a.punches)
+	return a.finishDay(w, &last)
+}
+
+// runJobs computes the queued days in parallel, then finishes them in order.
+func (a *Attendance) runJobs(w Writer) error {
+	jobs := a.jobs
+	if len(jobs) == 0 {
+		return nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), maxEvalWorkers, (len(jobs)+63)/64)
+	var next atomic.Int64
+	work := func(punches *[]rules.Punch) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(jobs) {
+				return
+			}
+			a.computeDay(&jobs[i], punches)
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var punches []rules.Punch
+			work(&punches)
+		}()
+	}
+	work(&a.punches)
+	wg.Wait()
+	for i := range jobs {
+		if err := a.finishDay(w, &jobs[i]); err != nil {
+			return fmt.Errorf("evaluate %s %s: %w", jobs[i].emp, jobs[i].date, err)
+		}
+		jobs[i] = dayJob{enc: jobs[i].enc[:0]} // hold nothing but the buffer
+	}
+	a.jobs = jobs[:0]
+	return nil
+}
+
+// maxEvalWorkers bounds the goroutines evaluating days.
+const maxEvalWorkers = 4
+
+// computeDay evaluates j's day and encodes its row. It reads only j and what j points
+// to (never writes them), so jobs are computed in parallel; punches is the caller's
+// scratch buffer.
+func (a *Attendance) computeDay(j *dayJob, punches *[]rules.Punch) {
+	ins := j.st.Inputs
+	day := j.day
+	asOf := time.Unix(0, j.dd.asOf).UTC()
+	in := rules.DayInput{Date: day, Roster: j.rec.roster(), AsOf: asOf, SyncedThrough: asOf, Punches: (*punches)[:0], Week: j.week}
+	if j.pv != nil {
+		in.Policy = j.pv.policy
 	}
 	for i := range ins {
 		x := &ins[i]
@@ -318,32 +413,20 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 			in.Leave = append(in.Leave, l)
 		}
 	}
-	// Weekly overtime and the seventh-day rule need the earlier days of the workweek.
-	weekly := pv != nil && weekDependent(pv.policy)
-	if weekly {
-		ws := pv.policy.WeekStartOf(day)
-		lo := keyDay(emp, ws.String())
-		if err := w.Scan(lo, keyDay(emp, date), func(_, v []byte) error {
-			var prev DayRow
-			if err := unmarshalWire(v, &prev); err != nil {
-				return err
-			}
-			in.Week.Regular += time.Duration(prev.Figures.Regular) * time.Minute
-			if prev.Worked > 0 {
-				in.Week.DaysWorked++
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
 	res := rules.Evaluate(in) // keeps nothing of in.Punches (its Punches are ID copies)
-	a.punches = in.Punches
-	clear(a.punches) // the next evaluation overwrites them; hold no strings meanwhile
-	row := a.dayRow(emp, date, &res, ins, pv, dd)
-	if err := a.write(w, keyDay(emp, date), row); err != nil {
+	*punches = in.Punches
+	clear(*punches) // the next evaluation overwrites them; hold no strings meanwhile
+	j.row = dayRow(j.emp, j.date, &res, ins, j.pv, j.dd)
+	j.enc = j.row.appendWire(j.enc[:0])
+}
+
+// finishDay writes j's row and books its figures.
+func (a *Attendance) finishDay(w Writer, j *dayJob) error {
+	emp, date, day, st, pv, dd, row := j.emp, j.date, j.day, j.st, j.pv, j.dd, j.row
+	if err := w.Set(keyDay(emp, date), j.enc); err != nil {
 		return err
 	}
+	weekly := pv != nil && weekDependent(pv.policy)
 	if weekly && (!st.Evaluated || st.Last.Regular != row.Figures.Regular || (st.Last.Worked > 0) != (row.Figures.Worked > 0)) {
 		// The later days of the workweek depend on this one.
 		we := pv.policy.WeekStartOf(day).AddDays(7)
@@ -361,6 +444,28 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	return a.book(w, emp, day, st, pv, row.Figures, dd.seq)
 }
 
+// dayInputs reads the inputs of emp's date from committed state (queries).
+// getRecord reads and decodes the record at key; nil (and no error) when there is none.
+func getRecord[T any, P interface {
+	*T
+	wireRecord
+}](r Reader, key []byte) (*T, error) {
+	v, err := r.Get(key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := new(T)
+	if err := unmarshalWire(v, P(rec)); err != nil {
+		return nil, fmt.Errorf("projection: decode %q: %w", key, err)
+	}
+	return rec, nil
+}
+
+var spoofCodes = map[string]bool{"mock_location": true, "impossible_travel": true, "implausible_accuracy": true, "offline_jump": true}
+
 func punchIDString(id [16]byte) string {
 	if id == ([16]byte{}) {
 		return ""
@@ -368,7 +473,7 @@ func punchIDString(id [16]byte) string {
 	return ledger.ID(id).String()
 }
 
-func (a *Attendance) dayRow(emp, date string, res *rules.DayResult, ins []inputRec, pv *policyVersion, dd dirtyDay) *DayRow {
+func dayRow(emp, date string, res *rules.DayResult, ins []inputRec, pv *policyVersion, dd dirtyDay) *DayRow {
 	row := &DayRow{
 		Employee: emp, Date: date, Kind: string(res.Kind), Shift: res.Shift, Status: string(res.Status),
 		Final: res.Final, Field: res.Field,
