@@ -19,7 +19,7 @@ const AttendanceName = "attendance"
 
 // attendanceVersion is the code version of the built-in projection; bump it whenever a
 // change would give different state for the same log.
-const attendanceVersion = 3
+const attendanceVersion = 4
 
 // Attendance is the built-in projection behind the reports: daily attendance (every
 // employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
@@ -52,14 +52,14 @@ type Attendance struct {
 	// Caches. emps, days and pays live across batches, bounded (see beginBatch and
 	// genCache); the others are per batch (reset by Flush) and only hold what the
 	// batch's Writer says.
-	emps      genCache[string, *employeeRec]
-	empDirty  map[string]bool
-	policies  map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
-	dueLoaded bool
-	nextDue   int64 // 0: none
-	// watermark: every due entry before it has been processed (deleted), so scans of
-	// w/ start there instead of stepping over the tombstones of all past days.
-	watermark int64
+	emps     genCache[string, *employeeRec]
+	empDirty map[string]bool
+	policies map[string][]*policyVersion // by policy ID, ascending (EffectiveFrom, Version)
+	// dues: the employees' due days (see fireDues), loaded with the caches; watermark:
+	// every due day before it has been processed.
+	dues       dueHeap
+	duesLoaded bool
+	watermark  int64
 
 	dirty  map[string]*dirtyDays // employee → pending evaluations
 	closed *[]closedRec          // closed pay periods (per batch)
@@ -152,6 +152,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.space = bytes.Clone(prefix)
 		a.cached = prefix != nil
 		a.shared = dateMemo{}
+		a.duesLoaded = false
 	} else {
 		a.emps.rotate()
 		a.pays.rotate()
@@ -168,9 +169,6 @@ func (a *Attendance) reset() {
 	// them with tens of thousands of entries, and a cleared map keeps its buckets.
 	a.empDirty = clearOrMake(a.empDirty)
 	a.policies = map[string][]*policyVersion{}
-	a.dueLoaded = false
-	a.nextDue = 0
-	a.watermark = 0
 	a.closed = nil
 	a.daysDirty = a.daysDirty[:0]
 	a.paysDirty = clearOrMake(a.paysDirty)
@@ -1106,10 +1104,7 @@ func (rec *employeeRec) nextDate() (rules.Date, bool) {
 
 func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
 	if rec.DueAt != 0 {
-		if err := w.Delete(keyDue(rec.DueAt, rec.ID)); err != nil {
-			return err
-		}
-		rec.DueAt = 0
+		rec.DueAt = 0 // its heap entry is now stale
 		a.empDirty[rec.ID] = true
 	}
 	d, ok := rec.nextDate()
@@ -1120,19 +1115,25 @@ func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
 	if err != nil || !ok {
 		return err
 	}
-	at = max(at, a.watermark) // never behind the watermark, or no scan would find it
-	rec.DueAt = at
+	a.setDue(rec, at)
+	return nil
+}
+
+// setDue schedules rec's next day at at, never before the watermark (so that a day
+// scheduled while dues fire at some instant fires with the next later instant, as it
+// did when dues were scanned from the store).
+func (a *Attendance) setDue(rec *employeeRec, at int64) {
+	rec.DueAt = max(at, a.watermark)
 	a.empDirty[rec.ID] = true
-	if a.nextDue == 0 || at < a.nextDue {
-		a.nextDue = at
-	}
-	return w.Set(keyDue(at, rec.ID), nil)
+	a.dues.push(dueEntry{rec.DueAt, rec.ID})
 }
 
 var keyWatermark = []byte("W")
 
-func (a *Attendance) loadNextDue(r Reader) error {
-	a.nextDue, a.watermark = 0, 0
+// loadDues reads the watermark and builds the heap of due days from the employee
+// records (their DueAt), once per state this value caches (see beginBatch).
+func (a *Attendance) loadDues(r Reader) error {
+	a.dues, a.watermark = a.dues[:0], 0
 	switch v, err := r.Get(keyWatermark); {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
@@ -1142,68 +1143,55 @@ func (a *Attendance) loadNextDue(r Reader) error {
 	default:
 		a.watermark = int64(binary.BigEndian.Uint64(v))
 	}
-	err := r.Scan([]byte("w/"+nsKey(a.watermark)), PrefixEnd([]byte("w/")), func(k, _ []byte) error {
-		ns, _, err := parseDue(k)
-		if err != nil {
-			return err
+	err := r.Scan([]byte("e/"), PrefixEnd([]byte("e/")), func(k, v []byte) error {
+		emp := string(k[2:])
+		rec, ok := a.emps.get(emp)
+		if !ok {
+			rec = new(employeeRec)
+			if err := unmarshalWire(v, rec); err != nil {
+				return fmt.Errorf("employee %s: %w", emp, err)
+			}
+			a.emps.put(emp, rec)
 		}
-		a.nextDue = ns
-		return ErrStop
+		if rec != nil && rec.DueAt != 0 {
+			a.dues.push(dueEntry{rec.DueAt, emp})
+		}
+		return nil
 	})
-	a.dueLoaded = err == nil
+	a.duesLoaded = err == nil
 	return err
 }
 
 // fireDues materializes every employee-day whose window closed at or before now (the
-// RecordedAt of the event being applied): the day is evaluated as of now.
+// RecordedAt of the event being applied): the day is evaluated as of now. Due days are
+// taken in (instant, employee) order; an employee's next day due by now too is taken
+// in turn.
 func (a *Attendance) fireDues(w Writer, now int64, seq uint64) error {
-	if !a.dueLoaded {
-		if err := a.loadNextDue(w); err != nil {
+	if !a.duesLoaded {
+		if err := a.loadDues(w); err != nil {
 			return err
 		}
 	}
-	if a.nextDue == 0 || a.nextDue > now {
+	if len(a.dues) == 0 || a.dues[0].at > now {
 		return nil
 	}
-	lo, hi := []byte("w/"+nsKey(a.watermark)), []byte("w/"+nsKey(now+1))
-	for {
-		var keys [][]byte
-		if err := w.Scan(lo, hi, func(k, _ []byte) error {
-			keys = append(keys, bytes.Clone(k))
-			return nil
-		}); err != nil {
+	for len(a.dues) > 0 && a.dues[0].at <= now {
+		if err := a.fireDue(w, a.dues.pop(), now, seq); err != nil {
 			return err
-		}
-		if len(keys) == 0 {
-			break
-		}
-		for _, key := range keys {
-			if err := a.fireDue(w, key, now, seq); err != nil {
-				return err
-			}
 		}
 	}
 	// Every entry up to now is done; later ones are never scheduled before now+1.
 	a.watermark = now + 1
-	if err := w.Set(keyWatermark, binary.BigEndian.AppendUint64(nil, uint64(a.watermark))); err != nil {
-		return err
-	}
-	return a.loadNextDue(w)
+	return w.Set(keyWatermark, binary.BigEndian.AppendUint64(nil, uint64(a.watermark)))
 }
 
-func (a *Attendance) fireDue(w Writer, key []byte, now int64, seq uint64) error {
-	due, emp, err := parseDue(key)
-	if err != nil {
-		return err
-	}
-	if err := w.Delete(key); err != nil {
-		return err
-	}
+func (a *Attendance) fireDue(w Writer, due dueEntry, now int64, seq uint64) error {
+	emp := due.emp
 	rec, err := a.employeeRec(w, emp)
 	if err != nil {
 		return err
 	}
-	if rec == nil || rec.DueAt != due {
+	if rec == nil || rec.DueAt != due.at {
 		return nil // stale entry
 	}
 	rec.DueAt = 0
@@ -1218,12 +1206,61 @@ func (a *Attendance) fireDue(w Writer, key []byte, now int64, seq uint64) error 
 		return err
 	}
 	if ok && closeAt > now {
-		rec.DueAt = max(closeAt, a.watermark)
-		return w.Set(keyDue(rec.DueAt, emp), nil)
+		a.setDue(rec, closeAt)
+		return nil
 	}
 	a.markDirty(emp, d.String(), now, seq)
 	rec.Through = d.String()
 	return a.scheduleNext(w, rec)
+}
+
+// dueEntry is an employee's day due at an instant (unix ns). dueHeap is a min-heap of
+// them by (at, emp); an entry whose employee's DueAt has changed since is stale.
+type dueEntry struct {
+	at  int64
+	emp string
+}
+
+type dueHeap []dueEntry
+
+func (h dueHeap) less(i, j int) bool {
+	return h[i].at < h[j].at || h[i].at == h[j].at && h[i].emp < h[j].emp
+}
+
+func (h *dueHeap) push(e dueEntry) {
+	*h = append(*h, e)
+	for i := len(*h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			break
+		}
+		(*h)[i], (*h)[p] = (*h)[p], (*h)[i]
+		i = p
+	}
+}
+
+func (h *dueHeap) pop() dueEntry {
+	old := *h
+	top := old[0]
+	n := len(old) - 1
+	old[0] = old[n]
+	old[n] = dueEntry{}
+	*h = old[:n]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && h.less(l, m) {
+			m = l
+		}
+		if r < n && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		(*h)[i], (*h)[m] = (*h)[m], (*h)[i]
+		i = m
+	}
+	return top
 }
 
 // decodePolicy decodes and validates a stored policy version, as attendance does.

@@ -3,7 +3,6 @@ package projection
 import (
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/punchledger/punchledger/attendance"
@@ -22,8 +21,7 @@ import (
 //	r/<request id>            where a correction request went (refRec)
 //	d/<emp>/<date>            the evaluated day (DayRow)
 //	q/<emp>/<yyyy-mm>         correction quota use (QuotaRow)
-//	w/<unix ns:16x>/<emp>     when the employee's next day is due for evaluation
-//	W                         due watermark: every w/ entry before it is processed
+//	W                         due watermark: every due day (employeeRec.DueAt) before it is processed
 //	G                         present once the state has seen an event (see beginBatch)
 //	c/<policy or *>/<from>    closed pay periods (closedRec)
 //	p/<from>/<emp>            payroll per pay period (PayrollRow)
@@ -198,7 +196,6 @@ type dayState struct {
 	changed bool // in memory only: to be written at Flush (see Attendance.changedDay)
 }
 
-func nsKey(ns int64) string { return fmt.Sprintf("%016x", uint64(ns)) }
 
 func keyEmp(emp string) []byte              { return []byte("e/" + emp) }
 func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + emp) }
@@ -208,7 +205,6 @@ func keyPolicy(pol string, v int64) []byte  { return []byte("P/" + pol + "/" + f
 func keyDayState(emp, date string) []byte   { return []byte("i/" + emp + "/" + date) }
 func keyDay(emp, date string) []byte        { return []byte("d/" + emp + "/" + date) }
 func keyQuota(emp, month string) []byte     { return []byte("q/" + emp + "/" + month) }
-func keyDue(ns int64, emp string) []byte    { return []byte("w/" + nsKey(ns) + "/" + emp) }
 func keyClosed(pol, from string) []byte     { return []byte("c/" + policyOrAll(pol) + "/" + from) }
 func keyPay(from, emp string) []byte        { return []byte("p/" + from + "/" + emp) }
 
@@ -229,18 +225,6 @@ func policyOrAll(pol string) string {
 		return "*"
 	}
 	return pol
-}
-
-func parseDue(key []byte) (ns int64, emp string, err error) {
-	// w/<16 hex>/<emp>
-	if len(key) < 2+16+2 || string(key[:2]) != "w/" || key[18] != '/' {
-		return 0, "", fmt.Errorf("bad due key %q", key)
-	}
-	u, err := strconv.ParseUint(string(key[2:18]), 16, 64)
-	if err != nil {
-		return 0, "", fmt.Errorf("bad due key %q: %w", key, err)
-	}
-	return int64(u), string(key[19:]), nil
 }
 
 // EventRef names an event of the log.
