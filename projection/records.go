@@ -196,7 +196,6 @@ type dayState struct {
 	changed bool // in memory only: to be written at Flush (see Attendance.changedDay)
 }
 
-
 func keyEmp(emp string) []byte              { return []byte("e/" + emp) }
 func keyTeam(mgr, emp string) []byte        { return []byte("t/" + mgr + "/" + emp) }
 func keyByPolicy(pol, emp string) []byte    { return []byte("y/" + pol + "/" + emp) }
