@@ -19,7 +19,7 @@ const AttendanceName = "attendance"
 
 // attendanceVersion is the code version of the built-in projection; bump it whenever a
 // change would give different state for the same log.
-const attendanceVersion = 4
+const attendanceVersion = 6
 
 // Attendance is the built-in projection behind the reports: daily attendance (every
 // employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
@@ -518,6 +518,15 @@ func (a *Attendance) dirtyDaysFrom(w Writer, emp, from string, ev *ledger.Event)
 // row) or pending evaluation in this batch, as affected by an event at asOf/seq. Both
 // kinds must be treated alike, or the result would depend on where batches end.
 func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq uint64) error {
+	rec, err := a.employeeRec(w, emp)
+	if err != nil {
+		return err
+	}
+	for _, r := range a.batchRows(rec) {
+		if r.date >= from && (to == "" || r.date < to) {
+			a.markDirty(emp, r.date, asOf, seq)
+		}
+	}
 	prefix := []byte("d/" + emp + "/")
 	lo := append(slices.Clip(prefix), from...)
 	hi := PrefixEnd(prefix)
@@ -627,8 +636,39 @@ func (a *Attendance) hasDay(r Reader, emp, date string) bool {
 	if l := a.dirty[emp]; l != nil && l.index(date) >= 0 {
 		return true
 	}
+	if rec, _ := a.employeeRec(r, emp); rec != nil {
+		for _, row := range a.batchRows(rec) {
+			if row.date == date {
+				return true
+			}
+		}
+	}
 	_, err := r.Get(keyDay(emp, date))
 	return err == nil
+}
+
+// batchRows returns the day rows of rec written in this batch (blind: reads of the
+// batch do not see them).
+func (a *Attendance) batchRows(rec *employeeRec) []writtenRow {
+	if rec == nil || rec.rowsBatch != a.batch {
+		return nil
+	}
+	return rec.rows
+}
+
+// wroteRow notes a row of rec written in this batch.
+func (a *Attendance) wroteRow(rec *employeeRec, date string, f *Figures) {
+	if rec.rowsBatch != a.batch {
+		rec.rows, rec.rowsBatch = rec.rows[:0], a.batch
+	}
+	r := writtenRow{date: date, regular: f.Regular, worked: f.Worked > 0}
+	for i := range rec.rows {
+		if rec.rows[i].date == date {
+			rec.rows[i] = r
+			return
+		}
+	}
+	rec.rows = append(rec.rows, r)
 }
 
 func (a *Attendance) leave(w Writer, ev *ledger.Event, emp string, p *attendance.LeaveRecorded) error {

@@ -21,9 +21,20 @@ func TestConformanceAttendance(t *testing.T) {
 	if testing.Short() {
 		n = 6
 	}
+	conformance(t, n, "testdata/policy.json")
+}
+
+// TestConformanceAttendanceWeekly is TestConformanceAttendance under a policy with
+// weekly overtime, whose days depend on the earlier days of their workweek (evaluated
+// one by one, and reading rows written earlier in the same batch).
+func TestConformanceAttendanceWeekly(t *testing.T) {
+	conformance(t, 4, "testdata/policy_weekly.json")
+}
+
+func conformance(t *testing.T, n int, policyFile string) {
 	w := newWorld(t, vfs.NewMem(), "gen")
 	defer w.close()
-	generate(t, w, monthSpec{Employees: n, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-21"), Seed: 4, Story: true}, "testdata/policy.json")
+	generate(t, w, monthSpec{Employees: n, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-21"), Seed: 4, Story: true}, policyFile)
 	var events []ledger.Event
 	if err := w.l.Scan(context.Background(), 1, 0, func(ev *ledger.Event) error {
 		c := *ev

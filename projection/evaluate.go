@@ -291,6 +291,7 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if err != nil {
 		return err
 	}
+	dd.asOf, dd.seq = max(dd.asOf, st.AsOf), max(dd.seq, st.Seq) // never back (see dayState)
 	if len(a.jobs) == cap(a.jobs) {
 		a.jobs = slices.Grow(a.jobs, jobQueueLen)
 	}
@@ -310,20 +311,33 @@ func (a *Attendance) evaluateDay(w Writer, emp, date string, dd dirtyDay) error 
 	if err := a.runJobs(w); err != nil {
 		return err
 	}
-	ws := pv.policy.WeekStartOf(day)
-	lo := keyDay(emp, ws.String())
-	if err := w.Scan(lo, keyDay(emp, date), func(_, v []byte) error {
+	ws := pv.policy.WeekStartOf(day).String()
+	add := func(regular int32, worked bool) {
+		last.week.Regular += time.Duration(regular) * time.Minute
+		if worked {
+			last.week.DaysWorked++
+		}
+	}
+	rows := a.batchRows(rec) // written in this batch: the scan does not see them
+	prefix := keyDay(emp, "")
+	if err := w.Scan(keyDay(emp, ws), keyDay(emp, date), func(k, v []byte) error {
+		d := string(k[len(prefix):])
+		if slices.ContainsFunc(rows, func(r writtenRow) bool { return r.date == d }) {
+			return nil
+		}
 		var prev DayRow
 		if err := unmarshalWire(v, &prev); err != nil {
 			return err
 		}
-		last.week.Regular += time.Duration(prev.Figures.Regular) * time.Minute
-		if prev.Worked > 0 {
-			last.week.DaysWorked++
-		}
+		add(prev.Figures.Regular, prev.Worked > 0)
 		return nil
 	}); err != nil {
 		return err
+	}
+	for _, r := range rows {
+		if r.date >= ws && r.date < date {
+			add(r.regular, r.worked)
+		}
 	}
 	a.computeDay(&last, &a.punches)
 	return a.finishDay(w, &last)
@@ -423,19 +437,27 @@ func (a *Attendance) computeDay(j *dayJob, punches *[]rules.Punch) {
 // finishDay writes j's row and books its figures.
 func (a *Attendance) finishDay(w Writer, j *dayJob) error {
 	emp, date, day, st, pv, dd, row := j.emp, j.date, j.day, j.st, j.pv, j.dd, j.row
-	if err := w.Set(keyDay(emp, date), j.enc); err != nil {
+	// Rows are written blind; reads of d/ in this batch add them from the record.
+	if pw, ok := w.(*writer); ok {
+		if err := pw.setBlind(keyDay(emp, date), j.enc); err != nil {
+			return err
+		}
+	} else if err := w.Set(keyDay(emp, date), j.enc); err != nil {
 		return err
 	}
-	weekly := pv != nil && weekDependent(pv.policy)
-	if weekly && (!st.Evaluated || st.Last.Regular != row.Figures.Regular || (st.Last.Worked > 0) != (row.Figures.Worked > 0)) {
-		// The later days of the workweek depend on this one.
+	a.wroteRow(j.rec, date, &row.Figures)
+	if pv != nil && weekDependent(pv.policy) {
+		// The later days of the workweek depend on this one: they are evaluated again,
+		// as of this day's AsOf at least, whether or not its figures changed (whether
+		// they changed depends on what an earlier batch had evaluated, and with it the
+		// later days' AsOf would depend on where batches ended).
 		we := pv.policy.WeekStartOf(day).AddDays(7)
 		if err := a.touchDays(w, emp, day.AddDays(1).String(), we.String(), dd.asOf, dd.seq); err != nil {
 			return err
 		}
 	}
-	if !st.Evaluated || !st.Last.equal(row.Figures) {
-		st.Evaluated, st.Last = true, row.Figures
+	if !st.Evaluated || !st.Last.equal(row.Figures) || st.AsOf != dd.asOf || st.Seq != dd.seq {
+		st.Evaluated, st.Last, st.AsOf, st.Seq = true, row.Figures, dd.asOf, dd.seq
 		a.changedDay(emp, date, st)
 	}
 	if pv == nil {

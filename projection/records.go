@@ -53,6 +53,17 @@ type employeeRec struct {
 	days      []dayEntry
 	daysBatch uint64
 	dates     dateMemo
+	// The day rows written in batch rowsBatch: they are written blind, so reads of
+	// d/ in the same batch add them from here (see Attendance.batchRows).
+	rows      []writtenRow
+	rowsBatch uint64
+}
+
+// writtenRow is what reads in the batch need of a day row written in it.
+type writtenRow struct {
+	date    string
+	regular int32 // Figures.Regular
+	worked  bool  // Worked > 0
 }
 
 // dayEntry is a cached day state.
@@ -192,6 +203,11 @@ type dayState struct {
 	Base      Figures
 	AdjPeriod string // "" for none
 	Adj       Figures
+	// AsOf and Seq of the last evaluation: a day evaluated again (because an earlier
+	// day of its workweek changed) is evaluated as of the later of these and the
+	// event that touched it, so its AsOf never goes back.
+	AsOf int64
+	Seq  uint64
 
 	changed bool // in memory only: to be written at Flush (see Attendance.changedDay)
 }

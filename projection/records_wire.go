@@ -167,24 +167,27 @@ func decodeDecision(r *wireReader) (uint64, [16]byte) {
 }
 
 func (st *dayState) appendWire(b []byte) []byte {
-	b = msgpwire.AppendArrayLen(b, 7)
+	b = msgpwire.AppendArrayLen(b, 9)
 	b = appendSlice(b, st.Inputs)
 	b = st.Last.appendCompact(b)
 	b = msgpwire.AppendBool(b, st.Evaluated)
 	b = msgpwire.AppendStr(b, st.Period)
 	b = st.Base.appendCompact(b)
 	b = msgpwire.AppendStr(b, st.AdjPeriod)
-	return st.Adj.appendCompact(b)
+	b = st.Adj.appendCompact(b)
+	b = appendInt(b, st.AsOf)
+	return appendInt(b, int64(st.Seq))
 }
 
 func (st *dayState) decodeWire(r *wireReader) {
-	r.array(7)
+	r.array(9)
 	st.Inputs = decodeSlice[inputRec](r)
 	st.Last.decodeCompact(r)
 	st.Evaluated, st.Period = r.boolean(), r.str()
 	st.Base.decodeCompact(r)
 	st.AdjPeriod = r.str()
 	st.Adj.decodeCompact(r)
+	st.AsOf, st.Seq = r.int(), uint64(r.int())
 }
 
 // appendCompact writes g as appendWire does, integers in their shortest form (the

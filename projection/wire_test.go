@@ -31,7 +31,7 @@ func wireSamples() []struct {
 		CorrPunch: id, CorrState: corrApproved, CorrStage: "manager", DecisionSeq: 3, DecisionID: id}
 	leave := inputRec{Kind: inputLeave, LeaveKind: "annual", LeaveMinutes: 240}
 	st := dayState{Inputs: []inputRec{punch, corr, leave}, Last: fig, Evaluated: true, Period: "2026-11-02", Base: fig,
-		AdjPeriod: "2026-11-16", Adj: Figures{Worked: -5}}
+		AdjPeriod: "2026-11-16", Adj: Figures{Worked: -5}, AsOf: 1 << 60, Seq: 77}
 	emp := employeeRec{ID: "E00001", Manager: "E00000", Site: "HQ", PolicyID: "default", TimeZone: "America/New_York",
 		JoinedOn: "2026-01-05", LeftOn: "2027-01-01", Erased: true,
 		Roster: []rosterRec{{From: "2026-11-01", To: "2026-11-30", Shift: "night", Seq: 7, ID: id}, {From: "2026-12-01", To: "2026-12-01"}},
