@@ -90,6 +90,8 @@ type Attendance struct {
 	// published.
 	decoded map[string]decodedPolicy
 
+	strs map[string]string // interned policy IDs (see intern)
+
 	// batch counts batches and policyGen published policies (see employeeRec.days, dateMemo).
 	batch, policyGen uint64
 	shared           dateMemo // attendance dates of employees without a roster
@@ -111,6 +113,7 @@ type policyVersion struct {
 	from   rules.Date
 	policy *rules.Policy
 	loc    *time.Location
+	event  EventRef // the policy.published event, as day rows cite it
 }
 
 // NewAttendance returns the built-in attendance projection.
@@ -312,15 +315,39 @@ func (a *Attendance) employeeRec(r Reader, emp string) (*employeeRec, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := new(employeeRec)
-	if err := unmarshalWire(v, rec); err != nil {
-		return nil, fmt.Errorf("employee %s: %w", emp, err)
+	rec, err := a.decodeEmployee(emp, v)
+	if err != nil {
+		return nil, err
 	}
 	a.emps.put(emp, rec)
 	return rec, nil
 }
 
+// decodeEmployee decodes emp's stored record. Its policy ID is interned: every record
+// of a policy then shares one string, which the attendance-date memo compares.
+func (a *Attendance) decodeEmployee(emp string, v []byte) (*employeeRec, error) {
+	rec := new(employeeRec)
+	if err := unmarshalWire(v, rec); err != nil {
+		return nil, fmt.Errorf("employee %s: %w", emp, err)
+	}
+	rec.PolicyID = a.intern(rec.PolicyID)
+	return rec, nil
+}
+
+// intern returns the one copy of s this value keeps (policy IDs: a few).
+func (a *Attendance) intern(s string) string {
+	if c, ok := a.strs[s]; ok {
+		return c
+	}
+	if a.strs == nil {
+		a.strs = map[string]string{}
+	}
+	a.strs[s] = s
+	return s
+}
+
 func (a *Attendance) employee(w Writer, ev *ledger.Event, emp, mgr, site, pol, tz, joined, left string) error {
+	pol = a.intern(pol)
 	rec, err := a.employeeRec(w, emp)
 	if err != nil {
 		return err
@@ -448,7 +475,8 @@ func (a *Attendance) loadPolicy(rec policyRec) (*policyVersion, error) {
 		dp = decodedPolicy{p, loc}
 		a.decoded[k] = dp
 	}
-	return &policyVersion{rec: rec, from: from, policy: dp.policy, loc: dp.loc}, nil
+	return &policyVersion{rec: rec, from: from, policy: dp.policy, loc: dp.loc,
+		event: ref(rec.Seq, attendance.TypePolicyPublished, rec.ID)}, nil
 }
 
 // policyFor returns the policy version in force on d: the latest version (by version
@@ -1187,9 +1215,9 @@ func (a *Attendance) loadDues(r Reader) error {
 		emp := string(k[2:])
 		rec, ok := a.emps.get(emp)
 		if !ok {
-			rec = new(employeeRec)
-			if err := unmarshalWire(v, rec); err != nil {
-				return fmt.Errorf("employee %s: %w", emp, err)
+			var err error
+			if rec, err = a.decodeEmployee(emp, v); err != nil {
+				return err
 			}
 			a.emps.put(emp, rec)
 		}

@@ -505,7 +505,7 @@ func dayRow(emp, date string, res *rules.DayResult, ins []inputRec, pv *policyVe
 	}
 	if pv != nil {
 		row.PolicyID, row.PolicyVersion = pv.rec.PolicyID, pv.rec.Version
-		row.PolicyEvent = ref(pv.rec.Seq, attendance.TypePolicyPublished, pv.rec.ID)
+		row.PolicyEvent = pv.event
 		if !res.FirstIn.IsZero() {
 			row.FirstIn = res.FirstIn.In(pv.loc).Format(time.RFC3339)
 		}
