@@ -74,8 +74,10 @@ type Attendance struct {
 	// was written through the batch index (new ones, for scans of e/).
 	refs   map[refKey]refRec
 	empNew map[string]bool
-	// cached: the caches hold the state of space as committed by this value.
-	cached bool
+	// cached: the caches hold the state of space as committed by this value; verify:
+	// a run has started since (see startRun), so beginBatch checks the state is the
+	// same one.
+	cached, verify bool
 
 	punch   prePunch      // reused by the punch fast path when not predecoded
 	punches []rules.Punch // reused by computeDay for DayInput.Punches (on the calling goroutine)
@@ -121,6 +123,9 @@ func NewAttendance() *Attendance {
 	return &Attendance{reg: attendance.Registry(), decoded: map[string]decodedPolicy{}}
 }
 
+// startRun implements runStarter.
+func (a *Attendance) startRun() { a.verify = true }
+
 // Name implements Projection.
 func (a *Attendance) Name() string { return AttendanceName }
 
@@ -138,20 +143,29 @@ func (a *Attendance) beginBatch(w Writer) error {
 	if pw, ok := w.(*writer); ok {
 		prefix = pw.prefix
 	}
-	_, err := w.Get(keyGeneration)
-	fresh := errors.Is(err, ErrNotFound)
-	if err != nil && !fresh {
-		return err
-	}
-	if fresh {
-		if err := w.Set(keyGeneration, []byte{1}); err != nil {
+	same := a.cached && prefix != nil && bytes.Equal(prefix, a.space)
+	fresh := false
+	if !same || a.verify {
+		// Within one run the state is this value's alone: G need only be read at the
+		// start of a run (or of another space). Not reading it between batches lets
+		// the batch be applied while the previous one is still being committed.
+		_, err := w.Get(keyGeneration)
+		fresh = errors.Is(err, ErrNotFound)
+		if err != nil && !fresh {
 			return err
 		}
+		if fresh {
+			if err := w.Set(keyGeneration, []byte{1}); err != nil {
+				return err
+			}
+		}
+		a.verify = false
 	}
-	if fresh || prefix == nil || !bytes.Equal(prefix, a.space) || !a.cached {
+	if fresh || !same {
 		a.emps = newGenCache[string, *employeeRec](cacheEmployees)
 		a.days = map[dayKey]*dayState{}
 		a.pays = newGenCache[payKey, *PayrollRow](cachePays)
+		a.policies = map[string][]*policyVersion{} // kept from batch to batch, like the others
 		a.space = bytes.Clone(prefix)
 		a.cached = prefix != nil
 		a.shared = dateMemo{}
@@ -171,7 +185,6 @@ func (a *Attendance) reset() {
 	// The per-batch maps are cleared rather than made again: a catch-up batch fills
 	// them with tens of thousands of entries, and a cleared map keeps its buckets.
 	a.empDirty = clearOrMake(a.empDirty)
-	a.policies = map[string][]*policyVersion{}
 	a.closed = nil
 	a.daysDirty = a.daysDirty[:0]
 	a.paysDirty = clearOrMake(a.paysDirty)

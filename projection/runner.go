@@ -74,6 +74,14 @@ type predecoder interface {
 	applyPredecoded(ev *ledger.Event, pre any, w Writer) error
 }
 
+// runStarter is implemented by projections that keep caches from one batch to the
+// next (the built-in one): startRun is called when a run (CatchUp, Run, Replay)
+// starts, before any Apply, since the state may have been changed by others between
+// runs.
+type runStarter interface {
+	startRun()
+}
+
 type entry struct {
 	p      Projection
 	pd     predecoder // p, while the reader predecodes for it (catchUp)
@@ -96,6 +104,9 @@ type run struct {
 	// tens of MiB, which would otherwise grow by doubling (and the blind one again
 	// when the indexed writes are appended to it).
 	lastIndexed, lastTotal int
+	// commitDone receives the result of the commit in flight (see flush); nil when
+	// there is none.
+	commitDone chan error
 }
 
 func (s *Store) newRun(space string, ps []Projection) (*run, error) {
@@ -144,12 +155,17 @@ func (s *Store) newRun(space string, ps []Projection) (*run, error) {
 			e.cp = cp
 		}
 	}
-	if !dirty {
+	if dirty {
+		if err := s.commit(b); err != nil {
+			return nil, err
+		}
+	} else {
 		b.Close()
-		return r, nil
 	}
-	if err := s.commit(b); err != nil {
-		return nil, err
+	for _, e := range r.entries {
+		if rs, ok := e.p.(runStarter); ok {
+			rs.startRun()
+		}
 	}
 	return r, nil
 }
@@ -260,7 +276,7 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	for c := range full {
 		for i := 0; err == nil && i < len(c.evs); i++ {
 			if err = r.applyPre(&c.evs[i], c.pre[i]); err == nil && r.full() {
-				err = r.flush(pebble.NoSync)
+				err = r.flush(pebble.NoSync, true)
 			}
 		}
 		if err != nil {
@@ -278,7 +294,7 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 		r.abort()
 		return err
 	}
-	return r.flush(r.s.wo)
+	return r.flush(r.s.wo, false)
 }
 
 // Chunks of events handed from the log reader to the applier: at most chunkEvents
@@ -331,7 +347,7 @@ func (r *run) applyPre(ev *ledger.Event, pre any) error {
 		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
 		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
 		for _, e := range r.entries {
-			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind}
+			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit}
 		}
 	}
 	for _, e := range r.entries {
@@ -358,8 +374,16 @@ func (r *run) applyPre(ev *ledger.Event, pre any) error {
 	return nil
 }
 
-// flush runs the Flushers, stages the moved checkpoints and commits the batch with wo.
-func (r *run) flush(wo *pebble.WriteOptions) error {
+// flush runs the Flushers, stages the moved checkpoints and commits the batch with wo,
+// after the commit still in flight if any (commits are applied in order). With async,
+// the commit runs on a goroutine of its own while the next batch is applied: the
+// next batch's reads of the store (writer.Get and Scan), its flush and abort wait for
+// it first, so nothing reads the store without the batch before it.
+func (r *run) flush(wo *pebble.WriteOptions, async bool) error {
+	if err := r.waitCommit(); err != nil {
+		r.abort()
+		return err
+	}
 	if r.b == nil {
 		return nil
 	}
@@ -381,29 +405,42 @@ func (r *run) flush(wo *pebble.WriteOptions) error {
 	}
 	b, blind := r.b, r.blind
 	r.b, r.blind, r.pending = nil, nil, 0
-	r.lastIndexed = b.Len()
-	if !blind.Empty() {
-		// The unindexed writes and the (smaller) indexed ones go in one commit. Their
-		// keys are disjoint (see writer.setBlind), so the order between them does not
-		// matter.
-		err := blind.Apply(b, nil)
-		b.Close()
-		if err != nil {
-			blind.Close()
-			return err
+	r.lastIndexed, r.lastTotal = b.Len(), b.Len()+blind.Len()
+	commit := func() error {
+		defer b.Close()
+		defer blind.Close()
+		if !blind.Empty() {
+			// The unindexed writes and the (smaller) indexed ones go in one commit.
+			// Their keys are disjoint (see writer.setBlind), so the order between them
+			// does not matter.
+			if err := blind.Apply(b, nil); err != nil {
+				return err
+			}
+			return r.s.commitWith(blind, wo)
 		}
-		b = blind
+		return r.s.commitWith(b, wo)
 	}
-	r.lastTotal = b.Len()
-	err := r.s.commitWith(b, wo)
-	b.Close()
-	if b != blind {
-		blind.Close()
+	if !async {
+		return commit()
 	}
+	done := make(chan error, 1)
+	r.commitDone = done
+	go func() { done <- commit() }()
+	return nil
+}
+
+// waitCommit waits for the commit in flight, if any, and returns its error.
+func (r *run) waitCommit() error {
+	if r.commitDone == nil {
+		return nil
+	}
+	err := <-r.commitDone
+	r.commitDone = nil
 	return err
 }
 
 func (r *run) abort() {
+	r.waitCommit() // its error, if any, is not the one being returned
 	if r.b != nil {
 		r.b.Close()
 		r.blind.Close()
@@ -457,7 +494,7 @@ func (r *run) follow(ctx context.Context) error {
 				break drain
 			}
 		}
-		if err := r.flush(r.s.wo); err != nil {
+		if err := r.flush(r.s.wo, false); err != nil {
 			return err
 		}
 	}

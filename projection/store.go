@@ -443,6 +443,27 @@ type writer struct {
 	reader
 	b     *pebble.Batch
 	blind *pebble.Batch
+	wait  func() error // waits for the previous batch's commit (see run.flush); nil: none
+}
+
+// Get implements Reader, after the previous batch's commit.
+func (w *writer) Get(key []byte) ([]byte, error) {
+	if w.wait != nil {
+		if err := w.wait(); err != nil {
+			return nil, err
+		}
+	}
+	return w.reader.Get(key)
+}
+
+// Scan implements Reader, after the previous batch's commit.
+func (w *writer) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
+	if w.wait != nil {
+		if err := w.wait(); err != nil {
+			return err
+		}
+	}
+	return w.reader.Scan(lower, upper, fn)
 }
 
 // setBlind stages a write that reads of this batch do not see. Indexing a write for
