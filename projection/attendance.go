@@ -82,6 +82,7 @@ type Attendance struct {
 	punch   prePunch      // reused by the punch fast path when not predecoded
 	punches []rules.Punch // reused by computeDay for DayInput.Punches (on the calling goroutine)
 	jobs    []dayJob      // evaluations queued (see evaluateDirty)
+	encs    encodings     // the changed day states' encodings (see encodeDays)
 	// space is the key prefix of the state the employee cache belongs to.
 	space     []byte
 	batchOpen bool

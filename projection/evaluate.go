@@ -1,7 +1,6 @@
 package projection
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -155,34 +154,29 @@ func (a *Attendance) Flush(w Writer) error {
 	if err := a.evaluateDirty(w); err != nil {
 		return err
 	}
-	slices.SortFunc(a.daysDirty, func(x, y dirtyState) int {
-		return cmp.Or(strings.Compare(x.emp, y.emp), strings.Compare(x.date, y.date))
-	})
-	for _, k := range a.daysDirty {
+	// The changed records are written in no particular order (each key once): the
+	// state committed is the same in any.
+	encs := a.encodeDays()
+	for i, k := range a.daysDirty {
 		if rec, _ := a.emps.get(k.emp); rec != nil && k.date > rec.LastState {
 			rec.LastState = k.date
 			a.empDirty[k.emp] = true
 		}
-		st := k.st
-		st.changed = false
-		if err := a.writeBlind(w, keyDayState(k.emp, k.date), st); err != nil {
+		k.st.changed = false
+		if err := a.setBlind(w, keyDayState(k.emp, k.date), encs.get(i)); err != nil {
 			return err
 		}
 	}
-	pays := sortedKeys(a.paysDirty, func(x, y payKey) int {
-		return cmp.Or(strings.Compare(x.from, y.from), strings.Compare(x.emp, y.emp))
-	})
-	for _, k := range pays {
+	for k, row := range a.paysDirty {
 		if rec, _ := a.emps.get(k.emp); rec != nil && k.from > rec.LastPay {
 			rec.LastPay = k.from
 			a.empDirty[k.emp] = true
 		}
-		row := a.paysDirty[k]
 		if err := a.writeBlind(w, keyPay(k.from, k.emp), row); err != nil {
 			return err
 		}
 	}
-	for _, e := range sortedKeys(a.empDirty, strings.Compare) {
+	for e := range a.empDirty {
 		rec, _ := a.emps.get(e)
 		if rec == nil {
 			continue
@@ -197,6 +191,69 @@ func (a *Attendance) Flush(w Writer) error {
 	}
 	a.batchOpen = false // per-batch caches start afresh with the next event
 	return nil
+}
+
+// encodings are the encoded day states of a.daysDirty, in chunks of encodeChunk.
+type encodings struct {
+	bufs [][]byte // one per chunk
+	ends []int    // per day state: its end in its chunk's buffer
+}
+
+const encodeChunk = 512
+
+func (e *encodings) get(i int) []byte {
+	b := e.bufs[i/encodeChunk]
+	start := 0
+	if i%encodeChunk != 0 {
+		start = e.ends[i-1]
+	}
+	return b[start:e.ends[i]]
+}
+
+// encodeDays encodes the changed day states, most of what a batch writes, on several
+// goroutines (encoding reads them only).
+func (a *Attendance) encodeDays() *encodings {
+	n := len(a.daysDirty)
+	e := &a.encs
+	chunks := (n + encodeChunk - 1) / encodeChunk
+	for len(e.bufs) < chunks {
+		e.bufs = append(e.bufs, nil)
+	}
+	e.ends = slices.Grow(e.ends[:0], n)[:n]
+	var next atomic.Int64
+	work := func() {
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= chunks {
+				return
+			}
+			b := e.bufs[c][:0]
+			for i := c * encodeChunk; i < min(n, (c+1)*encodeChunk); i++ {
+				b = a.daysDirty[i].st.appendWire(b)
+				e.ends[i] = len(b)
+			}
+			e.bufs[c] = b
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), maxEvalWorkers, chunks) - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+	return e
+}
+
+// setBlind sets key to value blind when w is the runner's writer (see writeBlind).
+func (a *Attendance) setBlind(w Writer, key, value []byte) error {
+	if pw, ok := w.(*writer); ok {
+		return pw.setBlind(key, value)
+	}
+	return w.Set(key, value)
 }
 
 // write encodes rec into a.buf and sets it at key.
@@ -438,11 +495,7 @@ func (a *Attendance) computeDay(j *dayJob, punches *[]rules.Punch) {
 func (a *Attendance) finishDay(w Writer, j *dayJob) error {
 	emp, date, day, st, pv, dd, row := j.emp, j.date, j.day, j.st, j.pv, j.dd, j.row
 	// Rows are written blind; reads of d/ in this batch add them from the record.
-	if pw, ok := w.(*writer); ok {
-		if err := pw.setBlind(keyDay(emp, date), j.enc); err != nil {
-			return err
-		}
-	} else if err := w.Set(keyDay(emp, date), j.enc); err != nil {
+	if err := a.setBlind(w, keyDay(emp, date), j.enc); err != nil {
 		return err
 	}
 	a.wroteRow(j.rec, date, &row.Figures)
