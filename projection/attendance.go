@@ -94,6 +94,9 @@ type Attendance struct {
 	decoded map[string]decodedPolicy
 
 	strs map[string]string // interned policy IDs (see intern)
+	// dirtyGen changes whenever lists leave a.dirty (see markDirtyOf); it starts at 1,
+	// so that a record's zero dirtyGen never matches.
+	dirtyGen uint64
 
 	// batch counts batches and policyGen published policies (see employeeRec.days, dateMemo).
 	batch, policyGen uint64
@@ -121,7 +124,7 @@ type policyVersion struct {
 
 // NewAttendance returns the built-in attendance projection.
 func NewAttendance() *Attendance {
-	return &Attendance{reg: attendance.Registry(), decoded: map[string]decodedPolicy{}}
+	return &Attendance{reg: attendance.Registry(), decoded: map[string]decodedPolicy{}, dirtyGen: 1}
 }
 
 // startRun implements runStarter.
@@ -589,10 +592,23 @@ func (a *Attendance) touchDays(w Writer, emp, from, to string, asOf int64, seq u
 }
 
 func (a *Attendance) markDirty(emp, date string, asOf int64, seq uint64) {
-	l := a.dirty[emp]
-	if l == nil {
-		l = new(dirtyDays)
-		a.dirty[emp] = l
+	a.markDirtyOf(nil, emp, date, asOf, seq)
+}
+
+// markDirtyOf is markDirty for emp's record rec (nil: not at hand), which remembers
+// its list of pending days while a.dirtyGen is unchanged.
+func (a *Attendance) markDirtyOf(rec *employeeRec, emp, date string, asOf int64, seq uint64) {
+	var l *dirtyDays
+	if rec != nil && rec.dirtyGen == a.dirtyGen {
+		l = rec.dirty
+	} else {
+		if l = a.dirty[emp]; l == nil {
+			l = new(dirtyDays)
+			a.dirty[emp] = l
+		}
+		if rec != nil {
+			rec.dirty, rec.dirtyGen = l, a.dirtyGen
+		}
 	}
 	if i := l.index(date); i >= 0 {
 		(*l)[i].touch(asOf, seq)
@@ -975,7 +991,7 @@ func (a *Attendance) punchRecorded(w Writer, ev *ledger.Event, emp string, p *at
 	if err := a.putInputOf(w, rec, emp, date, &in); err != nil {
 		return err
 	}
-	a.markDirty(emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
+	a.markDirtyOf(rec, emp, date, ev.RecordedAt.UnixNano(), ev.Seq)
 	return nil
 }
 

@@ -282,6 +282,7 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(x, y K) int) []K {
 // results depend on the earlier days of their workweek are evaluated one by one, after
 // everything queued before them.
 func (a *Attendance) evaluateDirty(w Writer) error {
+	a.dirtyGen++ // lists leave a.dirty below
 	for len(a.dirty) > 0 {
 		for _, emp := range sortedKeys(a.dirty, strings.Compare) {
 			for l := a.dirty[emp]; len(*l) > 0; {
@@ -516,7 +517,7 @@ func (a *Attendance) finishDay(w Writer, j *dayJob) error {
 	if pv == nil {
 		return nil
 	}
-	return a.book(w, emp, day, st, pv, row.Figures, dd.seq)
+	return a.book(w, j.rec, emp, day, st, pv, row.Figures, dd.seq)
 }
 
 // dayInputs reads the inputs of emp's date from committed state (queries).

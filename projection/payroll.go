@@ -79,7 +79,7 @@ func getPay(r Reader, from, emp string) (*PayrollRow, error) {
 // holds the whole difference between the figures now and what closed periods hold. The
 // result depends only on the day's figures and which periods are closed, never on how
 // many evaluations led there.
-func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv *policyVersion, fig Figures, seq uint64) error {
+func (a *Attendance) book(w Writer, rec *employeeRec, emp string, day rules.Date, st *dayState, pv *policyVersion, fig Figures, seq uint64) error {
 	date := day.String()
 	pol := pv.rec.PolicyID
 	changed := false
@@ -114,7 +114,7 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv
 		if st.Base.equal(fig) {
 			return nil
 		}
-		row, err := a.payRow(w, from, to, emp)
+		row, err := a.payRowOf(w, rec, from, to, emp)
 		if err != nil {
 			return err
 		}
@@ -161,14 +161,29 @@ func (a *Attendance) book(w Writer, emp string, day rules.Date, st *dayState, pv
 // payRow returns emp's row of the period from..to for changing (cached, written at
 // Flush).
 func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*PayrollRow, error) {
+	rec, err := a.employeeRec(r, emp)
+	if err != nil {
+		return nil, err
+	}
+	return a.payRowOf(r, rec, from, to, emp)
+}
+
+// payRowOf is payRow for emp's record rec (nil when unknown). The record keeps the
+// row it last returned (employeeRec.pay): every caller looks there first, so a row
+// has one object even once the pays cache has let it go.
+func (a *Attendance) payRowOf(r Reader, rec *employeeRec, from, to rules.Date, emp string) (*PayrollRow, error) {
+	if rec != nil && rec.pay != nil && rec.payFrom == from {
+		if rec.payBatch != a.batch {
+			a.paysDirty[payKey{rec.pay.From, emp}] = rec.pay
+			rec.payBatch = a.batch
+		}
+		return rec.pay, nil
+	}
 	k := payKey{from.String(), emp}
 	row, ok := a.pays.get(k)
 	if !ok {
-		rec, err := a.employeeRec(r, emp)
-		if err != nil {
-			return nil, err
-		}
 		if rec == nil || k.from <= rec.LastPay {
+			var err error
 			if row, err = getPay(r, k.from, emp); err != nil {
 				return nil, err
 			}
@@ -179,6 +194,9 @@ func (a *Attendance) payRow(r Reader, from, to rules.Date, emp string) (*Payroll
 		a.pays.put(k, row)
 	}
 	a.paysDirty[k] = row
+	if rec != nil {
+		rec.pay, rec.payFrom, rec.payBatch = row, from, a.batch
+	}
 	return row, nil
 }
 

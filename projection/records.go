@@ -57,6 +57,14 @@ type employeeRec struct {
 	// d/ in the same batch add them from here (see Attendance.batchRows).
 	rows      []writtenRow
 	rowsBatch uint64
+	// The employee's list in Attendance.dirty while dirtyGen is the Attendance's.
+	dirty    *dirtyDays
+	dirtyGen uint64
+	// The payroll row payRowOf last returned, of the period from payFrom; payBatch:
+	// the batch it was last marked changed in.
+	pay      *PayrollRow
+	payFrom  rules.Date
+	payBatch uint64
 }
 
 // writtenRow is what reads in the batch need of a day row written in it.
