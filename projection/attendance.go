@@ -835,11 +835,12 @@ func (a *Attendance) pruneDays(rec *employeeRec) {
 	rec.daysBatch = a.batch
 }
 
-// changedDay marks st, the state of emp's date, to be written at Flush.
-func (a *Attendance) changedDay(emp, date string, st *dayState) {
+// changedDay marks st, the state of emp's date, to be written at Flush; rec is emp's
+// record (nil when unknown).
+func (a *Attendance) changedDay(rec *employeeRec, emp, date string, st *dayState) {
 	if !st.changed {
 		st.changed = true
-		a.daysDirty = append(a.daysDirty, dirtyState{emp, date, st})
+		a.daysDirty = append(a.daysDirty, dirtyState{rec, emp, date, st})
 	}
 }
 
@@ -875,7 +876,7 @@ func (a *Attendance) putInputOf(r Reader, rec *employeeRec, emp, date string, in
 	} else {
 		st.Inputs = slices.Insert(st.Inputs, i, *in)
 	}
-	a.changedDay(emp, date, st)
+	a.changedDay(rec, emp, date, st)
 	return nil
 }
 

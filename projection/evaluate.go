@@ -158,7 +158,7 @@ func (a *Attendance) Flush(w Writer) error {
 	// state committed is the same in any.
 	encs := a.encodeDays()
 	for i, k := range a.daysDirty {
-		if rec, _ := a.emps.get(k.emp); rec != nil && k.date > rec.LastState {
+		if rec := k.rec; rec != nil && k.date > rec.LastState {
 			rec.LastState = k.date
 			a.empDirty[k.emp] = true
 		}
@@ -512,7 +512,7 @@ func (a *Attendance) finishDay(w Writer, j *dayJob) error {
 	}
 	if !st.Evaluated || !st.Last.equal(row.Figures) || st.AsOf != dd.asOf || st.Seq != dd.seq {
 		st.Evaluated, st.Last, st.AsOf, st.Seq = true, row.Figures, dd.asOf, dd.seq
-		a.changedDay(emp, date, st)
+		a.changedDay(j.rec, emp, date, st)
 	}
 	if pv == nil {
 		return nil

@@ -85,7 +85,7 @@ func (a *Attendance) book(w Writer, rec *employeeRec, emp string, day rules.Date
 	changed := false
 	defer func() {
 		if changed {
-			a.changedDay(emp, date, st)
+			a.changedDay(rec, emp, date, st)
 		}
 	}()
 	if st.AdjPeriod != "" {
