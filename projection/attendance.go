@@ -100,7 +100,9 @@ type Attendance struct {
 
 	// batch counts batches and policyGen published policies (see employeeRec.days, dateMemo).
 	batch, policyGen uint64
-	shared           dateMemo // attendance dates of employees without a roster
+	shared           dateMemo     // attendance dates of employees without a roster
+	closes           [4]closeMemo // the last closes computed for employees without a roster
+	nextClose        int
 }
 
 type decodedPolicy struct {
@@ -1179,11 +1181,33 @@ func (a *Attendance) closeOf(r Reader, rec *employeeRec, d rules.Date) (int64, b
 	if err != nil || pv == nil {
 		return 0, false, err
 	}
+	// Without a roster the close is the policy's alone: remembered for the next
+	// employees (dues fire employee after employee for the same days).
+	shared := len(rec.Roster) == 0
+	if shared {
+		for _, m := range a.closes {
+			if m.pv == pv && m.day == d {
+				return m.close, true, nil
+			}
+		}
+	}
 	s, err := pv.policy.Schedule(rec.roster(), d)
 	if err != nil {
 		return 0, false, err
 	}
+	if shared {
+		a.closes[a.nextClose%len(a.closes)] = closeMemo{pv, d, s.Close.UnixNano()}
+		a.nextClose++
+	}
 	return s.Close.UnixNano(), true, nil
+}
+
+// closeMemo is the close of day under a policy version, for employees without a
+// roster.
+type closeMemo struct {
+	pv    *policyVersion
+	day   rules.Date
+	close int64
 }
 
 // nextDate returns the employee's next date to materialize; ok false after LeftOn.
