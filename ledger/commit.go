@@ -39,10 +39,11 @@ type committer struct {
 	streams map[string]uint64 // stream heads known so far (loaded lazily)
 	tree    *treeState
 	filter  *idFilter // every ID in the ledger (and maybe a few more), once loaded
-	// Open scans the ID index into the filter in the background (loadFilter): until the
-	// committer adopts it (filterState becomes filterReady), the filter is not consulted
-	// (every ID is looked up in the index) and the hashes of the IDs staged meanwhile wait
-	// in unfiltered, to be added on adoption. If the scan fails, the filter stays off.
+	// The first append starts a scan of the ID index into the filter in the background
+	// (startFilterLoad, loadFilter): until the committer adopts it (filterState becomes
+	// filterReady), the filter is not consulted (every ID is looked up in the index) and
+	// the hashes of the IDs staged meanwhile wait in unfiltered, to be added on
+	// adoption. If the scan fails, the filter stays off.
 	filterState uint8
 	loaded      chan error // the scan's outcome; nil once received
 	unfiltered  []idSum
@@ -73,10 +74,21 @@ type committer struct {
 }
 
 const (
-	filterLoading uint8 = iota
+	filterUnloaded uint8 = iota // no append yet: the scan has not started
+	filterLoading
 	filterReady
 	filterOff
 )
+
+// startFilterLoad starts the scan of the ID index into c.filter.
+func (c *committer) startFilterLoad(l *Ledger) {
+	c.filterState = filterLoading
+	c.loaded = make(chan error, 1)
+	go func() {
+		defer close(l.loader)
+		c.loaded <- l.loadFilter(c.filter, l.loadHook)
+	}()
+}
 
 // adoptFilter takes the outcome of Open's background scan of the ID index.
 func (c *committer) adoptFilter(l *Ledger, err error) {
@@ -139,7 +151,10 @@ func (c *committer) run(l *Ledger) {
 				break drain
 			}
 		}
-		if c.loaded != nil {
+		switch {
+		case c.filterState == filterUnloaded:
+			c.startFilterLoad(l)
+		case c.loaded != nil:
 			c.pollFilter(l)
 		}
 		c.commit(l, group)
@@ -437,7 +452,7 @@ func (c *committer) put(g *groupState, e *Event, sum idSum) error {
 	switch c.filterState {
 	case filterReady:
 		c.filter.addSum(sum)
-	case filterLoading:
+	case filterUnloaded, filterLoading:
 		c.unfiltered = append(c.unfiltered, sum)
 	}
 	c.staged = append(c.staged, e)

@@ -14,8 +14,9 @@ import (
 // (a scalable Bloom filter): about 16 bits per ID, a false-positive rate around 0.1%
 // per full segment, and one more segment to probe with each doubling. Open sizes a first
 // segment for the IDs already there and half as many again (a reopened ledger probes one
-// segment until it has grown by half) and scans the ID index into it in the background;
-// appends meanwhile look every ID up in the index (committer.filterState).
+// segment until it has grown by half); the first append starts a scan of the ID index
+// into it in the background, and appends meanwhile look every ID up in the index
+// (committer.filterState). A ledger that is only read never scans it.
 //
 // It is a blocked Bloom filter: all the bits of one ID in a segment lie in one 64-byte
 // block (a cache line), so adding an ID and looking up one costs one cache miss per

@@ -133,6 +133,10 @@ func TestIDFilterSizedAtOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	one := Proposed{ID: ID{0xff}, Type: "t", Schema: 1, OccurredAt: time.Unix(1, 0), Actor: "a"}
+	if _, err := l.Append(context.Background(), "s", Any, one); err != nil { // starts the scan
+		t.Fatal(err)
+	}
 	waitFilter(t, l)
 	if n := len(l.c.filter.segs); n != 1 {
 		t.Fatalf("reopened with 150,000 IDs: %d segments, want 1", n)
@@ -155,8 +159,8 @@ func waitFilter(t *testing.T, l *Ledger) {
 	}
 }
 
-// TestAppendWhileFilterLoads: Open returns before the ID index is scanned into the
-// filter. Appends meanwhile still find every existing ID (retries are answered, reused
+// TestAppendWhileFilterLoads: the ID index is scanned into the filter in the background,
+// from the first append on. Appends meanwhile still find every existing ID (retries are answered, reused
 // IDs refused), and the IDs they add are in the filter once it is adopted.
 func TestAppendWhileFilterLoads(t *testing.T) {
 	ctx := context.Background()
@@ -226,11 +230,48 @@ func TestCloseWhileFilterLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	one := Proposed{ID: ID{1}, Type: "t", Schema: 1, OccurredAt: time.Unix(1, 0), Actor: "a"}
+	if _, err := l.Append(context.Background(), "s", Any, one); err != nil { // starts the scan
+		t.Fatal(err)
+	}
 	closed := make(chan error)
 	go func() { closed <- l.Close() }()
 	time.Sleep(10 * time.Millisecond)
 	close(release) // the hook returns; the scan sees Close and stops
 	if err := <-closed; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReadOnlyUseLoadsNoFilter: a ledger that is opened, read and closed never scans
+// the ID index.
+func TestReadOnlyUseLoadsNoFilter(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := Proposed{ID: ID{1}, Type: "t", Schema: 1, OccurredAt: time.Unix(1, 0), Actor: "a"}
+	if _, err := l.Append(context.Background(), "s", Any, one); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	scanned := false
+	loadFilterHook = func() { scanned = true }
+	defer func() { loadFilterHook = nil }()
+	if l, err = Open(dir, &Options{NoSync: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Lookup(ID{1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Scan(context.Background(), 1, 0, func(*Event) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if scanned {
+		t.Fatal("the ID index was scanned for a ledger that was only read")
 	}
 }

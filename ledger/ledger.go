@@ -79,9 +79,12 @@ type Ledger struct {
 	queue chan *commitReq
 	stop  chan struct{} // closed by Close after the last appender left: the committer exits
 	done  chan struct{} // closed by the committer when it exits
-	// loader is closed when Open's background scan of the ID index has ended (Close
-	// waits for it before closing the database).
-	loader chan struct{}
+	// loader is closed when the background scan of the ID index has ended (Close waits
+	// for it before closing the database); the committer starts the scan with the first
+	// append (startFilterLoad), so a ledger only read never pays for it. loadHook is
+	// loadFilterHook as Open found it.
+	loader   chan struct{}
+	loadHook func()
 
 	// Lifecycle: every operation enters (fails with ErrClosed once closed) and leaves;
 	// Close waits for active operations to leave.
@@ -129,13 +132,7 @@ func Open(dir string, opts *Options) (*Ledger, error) {
 		db.Close()
 		return nil, fmt.Errorf("ledger: open %s: %w", dir, err)
 	}
-	l.loader = make(chan struct{})
-	l.c.loaded = make(chan error, 1)
-	hook := loadFilterHook
-	go func() {
-		defer close(l.loader)
-		l.c.loaded <- l.loadFilter(l.c.filter, hook)
-	}()
+	l.loader, l.loadHook = make(chan struct{}), loadFilterHook
 	go l.c.run(l)
 	return l, nil
 }
@@ -186,9 +183,9 @@ func (l *Ledger) recover() error {
 	if err := it.Error(); err != nil {
 		return err
 	}
-	// The filter is sized now and filled in the background (see committer.filterState):
-	// scanning the ID index of a large ledger takes a while (about 0.2 s per million
-	// events), and Open should not.
+	// The filter is sized now and filled in the background once something is appended
+	// (see committer.filterState): scanning the ID index of a large ledger takes a while
+	// (about 0.2 s per million events), and Open should not.
 	l.c.filter = newIDFilterFor(int(min(l.c.seq+l.c.seq/2, 1<<32)))
 	return l.c.openTree(l)
 }
@@ -210,6 +207,9 @@ func (l *Ledger) Close() error {
 	l.mu.Unlock()
 	close(l.stop)
 	<-l.done
+	if l.c.filterState == filterUnloaded {
+		close(l.loader) // never started (the committer has exited: no race)
+	}
 	<-l.loader // ends soon after closing: it checks l.closing
 	if err := l.failed.Load(); err != nil {
 		func() {
