@@ -16,7 +16,10 @@
 //     the projections wrote for a batch, and their checkpoints, are committed in one
 //     Pebble batch. A projection that implements [Flusher] gets a Flush call before each
 //     commit, to write work it deferred (the built-in projection evaluates each touched
-//     employee-day once per batch).
+//     employee-day once per batch). While catching up, the log is read and decoded on
+//     a goroutine of its own, a few chunks of events ahead, and each intermediate
+//     commit runs while the next batch is applied: commits stay in order, and the
+//     next batch's reads of the store wait for the commit before it.
 //   - [Store.Wait] and [Store.Sync] block until a projection has caught up to a seq.
 //   - [Store.Replay] (or [Store.ReplayAsOf] with a recorded time) builds projections over
 //     the log as of a seq in a separate space and returns a [View] of it; the live
