@@ -74,10 +74,10 @@ type Attendance struct {
 	// was written through the batch index (new ones, for scans of e/).
 	refs   map[refKey]refRec
 	empNew map[string]bool
-	// cached: the caches hold the state of space as committed by this value; verify:
-	// a run has started since (see startRun), so beginBatch checks the state is the
-	// same one.
-	cached, verify bool
+	// cached: the caches hold the state of space as committed by this value; run: the
+	// run (writer.runID) whose batches this value last checked the state of.
+	cached bool
+	run    uint64
 
 	punch   prePunch      // reused by the punch fast path when not predecoded
 	punches []rules.Punch // reused by computeDay for DayInput.Punches (on the calling goroutine)
@@ -131,9 +131,6 @@ func NewAttendance() *Attendance {
 	return &Attendance{reg: attendance.Registry(), decoded: map[string]decodedPolicy{}, dirtyGen: 1}
 }
 
-// startRun implements runStarter.
-func (a *Attendance) startRun() { a.verify = true }
-
 // Name implements Projection.
 func (a *Attendance) Name() string { return AttendanceName }
 
@@ -148,12 +145,13 @@ var keyGeneration = []byte("G")
 // reset, so its absence means the state is new.
 func (a *Attendance) beginBatch(w Writer) error {
 	var prefix []byte
+	var run uint64
 	if pw, ok := w.(*writer); ok {
-		prefix = pw.prefix
+		prefix, run = pw.prefix, pw.runID
 	}
 	same := a.cached && prefix != nil && bytes.Equal(prefix, a.space)
 	fresh := false
-	if !same || a.verify {
+	if !same || run != a.run {
 		// Within one run the state is this value's alone: G need only be read at the
 		// start of a run (or of another space). Not reading it between batches lets
 		// the batch be applied while the previous one is still being committed.
@@ -167,7 +165,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 				return err
 			}
 		}
-		a.verify = false
+		a.run = run
 	}
 	if fresh || !same {
 		a.emps = newGenCache[string, *employeeRec](cacheEmployees)

@@ -44,12 +44,40 @@ func TestAttendanceValueReuse(t *testing.T) {
 	}
 	wantThird := digest(fv)
 
-	s, err := projection.Open("reused", w.l, &projection.Options{FS: fs, BatchEvents: 50})
+	// The value itself, and wrapped by a user's type that forwards only the exported
+	// methods.
+	for _, tc := range []struct {
+		name string
+		p    projection.Projection
+	}{
+		{"value", projection.NewAttendance()},
+		{"wrapped", wrapped{projection.NewAttendance()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { reuse(t, w, tc.p, head, wantAll, wantThird) })
+	}
+}
+
+// wrapped is a user's projection type around the built-in one.
+type wrapped struct{ projection.Projection }
+
+func (w wrapped) Flush(wr projection.Writer) error { return w.Projection.(projection.Flusher).Flush(wr) }
+
+func reuse(t *testing.T, w *world, p projection.Projection, head uint64, wantAll, wantThird [32]byte) {
+	ctx := context.Background()
+	digest := func(v *projection.View) [32]byte {
+		t.Helper()
+		defer v.Close()
+		d, err := v.Digest(projection.AttendanceName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	s, err := projection.Open("reused-"+t.Name(), w.l, &projection.Options{FS: w.fs, BatchEvents: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p := projection.NewAttendance()
 	if err := s.CatchUp(ctx, head/2, p); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -74,14 +75,6 @@ type predecoder interface {
 	applyPredecoded(ev *ledger.Event, pre any, w Writer) error
 }
 
-// runStarter is implemented by projections that keep caches from one batch to the
-// next (the built-in one): startRun is called when a run (CatchUp, Run, Replay)
-// starts, before any Apply, since the state may have been changed by others between
-// runs.
-type runStarter interface {
-	startRun()
-}
-
 type entry struct {
 	p      Projection
 	pd     predecoder // p, while the reader predecodes for it (catchUp)
@@ -107,13 +100,14 @@ type run struct {
 	// commitDone receives the result of the commit in flight (see flush); nil when
 	// there is none.
 	commitDone chan error
+	id         uint64 // unique in the process (see writer.runID)
 }
 
 func (s *Store) newRun(space string, ps []Projection) (*run, error) {
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%w: no projections", ErrInvalid)
 	}
-	r := &run{s: s, space: space}
+	r := &run{s: s, space: space, id: runIDs.Add(1)}
 	seen := map[string]bool{}
 	for _, p := range ps {
 		name := p.Name()
@@ -162,13 +156,11 @@ func (s *Store) newRun(space string, ps []Projection) (*run, error) {
 	} else {
 		b.Close()
 	}
-	for _, e := range r.entries {
-		if rs, ok := e.p.(runStarter); ok {
-			rs.startRun()
-		}
-	}
 	return r, nil
 }
+
+// runIDs numbers runs (see writer.runID).
+var runIDs atomic.Uint64
 
 // reset stages dropping e's state and checkpoint back to zero at the current version.
 func (r *run) reset(b *pebble.Batch, e *entry) error {
@@ -347,7 +339,7 @@ func (r *run) applyPre(ev *ledger.Event, pre any) error {
 		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
 		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
 		for _, e := range r.entries {
-			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit}
+			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id}
 		}
 	}
 	for _, e := range r.entries {

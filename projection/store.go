@@ -444,6 +444,10 @@ type writer struct {
 	b     *pebble.Batch
 	blind *pebble.Batch
 	wait  func() error // waits for the previous batch's commit (see run.flush); nil: none
+	// runID identifies the run (CatchUp, Run, Replay) the batch belongs to: within one
+	// run the state is the run's alone, so a projection that caches it from batch to
+	// batch need only check it is the same state when a run starts.
+	runID uint64
 }
 
 // Get implements Reader, after the previous batch's commit.
