@@ -20,15 +20,6 @@ func TestAttendanceValueReuse(t *testing.T) {
 	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
 	head, _ := w.l.Head()
 	ctx := context.Background()
-	digest := func(v *projection.View) [32]byte {
-		t.Helper()
-		defer v.Close()
-		d, err := v.Digest(projection.AttendanceName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: fs, BatchEvents: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -37,12 +28,12 @@ func TestAttendanceValueReuse(t *testing.T) {
 	if err := fresh.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
 		t.Fatal(err)
 	}
-	wantAll := digest(fresh.View())
+	wantAll := viewDigest(t, fresh.View())
 	fv, err := fresh.Replay(ctx, head/3, projection.NewAttendance())
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantThird := digest(fv)
+	wantThird := viewDigest(t, fv)
 
 	// The value itself, and wrapped by a user's type that forwards only the exported
 	// methods.
@@ -60,19 +51,23 @@ func TestAttendanceValueReuse(t *testing.T) {
 // wrapped is a user's projection type around the built-in one.
 type wrapped struct{ projection.Projection }
 
-func (w wrapped) Flush(wr projection.Writer) error { return w.Projection.(projection.Flusher).Flush(wr) }
+func (w wrapped) Flush(wr projection.Writer) error {
+	return w.Projection.(projection.Flusher).Flush(wr)
+}
+
+// viewDigest returns the digest of the attendance projection in v and closes v.
+func viewDigest(t *testing.T, v *projection.View) [32]byte {
+	t.Helper()
+	defer v.Close()
+	d, err := v.Digest(projection.AttendanceName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
 
 func reuse(t *testing.T, w *world, p projection.Projection, head uint64, wantAll, wantThird [32]byte) {
 	ctx := context.Background()
-	digest := func(v *projection.View) [32]byte {
-		t.Helper()
-		defer v.Close()
-		d, err := v.Digest(projection.AttendanceName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	s, err := projection.Open("reused-"+t.Name(), w.l, &projection.Options{FS: w.fs, BatchEvents: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -85,19 +80,19 @@ func reuse(t *testing.T, w *world, p projection.Projection, head uint64, wantAll
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := digest(v); got != wantThird {
+	if got := viewDigest(t, v); got != wantThird {
 		t.Fatalf("as-of run with a reused value: %x, fresh %x", got[:8], wantThird[:8])
 	}
 	if err := s.CatchUp(ctx, 0, p); err != nil {
 		t.Fatal(err)
 	}
-	if got := digest(s.View()); got != wantAll {
+	if got := viewDigest(t, s.View()); got != wantAll {
 		t.Fatalf("live after an as-of run with the same value: %x, fresh %x", got[:8], wantAll[:8])
 	}
 	if err := s.Rebuild(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if got := digest(s.View()); got != wantAll {
+	if got := viewDigest(t, s.View()); got != wantAll {
 		t.Fatalf("rebuilt with the same value: %x, fresh %x", got[:8], wantAll[:8])
 	}
 }
