@@ -110,11 +110,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// memSampler samples runtime.MemStats.HeapInuse every 20 ms and keeps the peak.
+// memSampler samples runtime.MemStats.HeapInuse every 20 ms and keeps the peak, and
+// every sample for fifths.
 type memSampler struct {
-	peak atomic.Uint64
-	stop chan struct{}
-	done chan struct{}
+	peak    atomic.Uint64
+	stop    chan struct{}
+	done    chan struct{}
+	samples []uint64 // written by the sampler only; read after finish
 }
 
 func sampleMemory() *memSampler {
@@ -129,6 +131,7 @@ func sampleMemory() *memSampler {
 			if ms.HeapInuse > s.peak.Load() {
 				s.peak.Store(ms.HeapInuse)
 			}
+			s.samples = append(s.samples, ms.HeapInuse)
 			select {
 			case <-s.stop:
 				return
@@ -141,11 +144,25 @@ func sampleMemory() *memSampler {
 
 func (s *memSampler) finish() uint64 { close(s.stop); <-s.done; return s.peak.Load() }
 
+// fifthPeak returns the highest sample in the i-th fifth (1 to 5) of the run. A rebuild
+// runs at a roughly even pace through the log, so the fifths of its duration are about
+// the fifths of the log: memory that does not grow with the log peaks alike in the
+// second and the last fifth (the first includes the caches filling up).
+func (s *memSampler) fifthPeak(i int) uint64 {
+	n := len(s.samples)
+	var peak uint64
+	for _, v := range s.samples[n*(i-1)/5 : n*i/5] {
+		peak = max(peak, v)
+	}
+	return peak
+}
+
 // BenchmarkRebuild rebuilds the attendance projection from the generated log, beside
 // the raw twin (a Pebble scan of the ledger's event keys plus envelope decode, the least
 // any rebuild must do) and the raw twin plus payload decode. Reported: events/s, peak
-// HeapInuse (sampled), the HeapInuse before the run (after a GC) and the peak above it,
-// and allocated bytes per event. HeapInuse does not count Pebble's memtables and block
+// HeapInuse (sampled), the HeapInuse before the run (after a GC) and the peak above it
+// (overall, and in the second and the last fifth of the run: alike when memory does not
+// grow with the log), and allocated bytes per event. HeapInuse does not count Pebble's memtables and block
 // cache (allocated outside the Go heap, fixed in size by the options).
 //
 //	go test -run '^$' -bench BenchmarkRebuild -benchtime 1x ./projection/
@@ -173,10 +190,14 @@ func BenchmarkRebuild(b *testing.B) {
 		total := float64(bl.events) * float64(b.N)
 		b.ReportMetric(total/el.Seconds(), "events/s")
 		// The process's heap includes what was there before the run (the opened
-		// ledger, whose ID filter grows with the log): report the peak above it too.
+		// ledger's Pebble state, the benchmark's own): report the peak above it too,
+		// and the peaks above it in the second and the last fifth of the run.
+		above := func(v uint64) float64 { return float64(v-min(v, before.HeapInuse)) / (1 << 20) }
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		b.ReportMetric(float64(before.HeapInuse)/(1<<20), "base-heap-MiB")
-		b.ReportMetric(float64(peak-min(peak, before.HeapInuse))/(1<<20), "peak-above-base-MiB")
+		b.ReportMetric(above(peak), "peak-above-base-MiB")
+		b.ReportMetric(above(ms.fifthPeak(2)), "fifth2-peak-above-base-MiB")
+		b.ReportMetric(above(ms.fifthPeak(5)), "fifth5-peak-above-base-MiB")
 		b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/total, "alloc-B/event")
 		b.ReportMetric(float64(bl.events), "events")
 	}
