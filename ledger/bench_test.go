@@ -122,25 +122,31 @@ const batchEvents = 1000
 func BenchmarkAppendBatch(b *testing.B) {
 	l := openBenchLedger(b, b.TempDir(), false)
 	defer l.Close()
-	ctx := context.Background()
 	var rng atomic.Uint64
+	b.ResetTimer()
+	appendBatches(b, l, &rng, b.N)
+}
+
+// appendBatches appends n batches of 1,000 benchEvents, each to one stream, timing only
+// the appends, and reports events/s and CPU per event.
+func appendBatches(b *testing.B, l *ledger.Ledger, rng *atomic.Uint64, n int) {
+	ctx := context.Background()
 	evs := make([]ledger.Proposed, batchEvents)
 	var cpu cpuClock
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
+	for g := 0; g < n; g++ {
 		b.StopTimer()
 		for i := range evs {
-			evs[i] = benchEvent(&rng, i)
+			evs[i] = benchEvent(rng, i)
 		}
 		b.StartTimer()
 		cpu.start()
-		if _, err := l.Append(ctx, benchStream(n), ledger.Any, evs...); err != nil {
+		if _, err := l.Append(ctx, benchStream(g), ledger.Any, evs...); err != nil {
 			b.Fatal(err)
 		}
 		cpu.stop()
 	}
-	reportEventsPerSec(b, b.N*batchEvents)
-	cpu.report(b, b.N*batchEvents)
+	reportEventsPerSec(b, n*batchEvents)
+	cpu.report(b, n*batchEvents)
 }
 
 // BenchmarkAppendBatchRequests: AppendBatch of 1,000 one-event requests (offline sync).
@@ -267,9 +273,29 @@ func BenchmarkAppendBatchRawPebbleSameBytes(b *testing.B) {
 	groups := recordLedgerWrites(b, b.N)
 	db := openBenchPebble(b, b.TempDir())
 	defer db.Close()
+	replayGroups(b, db, groups)
+}
+
+// commitAndClose commits a twin's batch with opt and closes it.
+func commitAndClose(b *testing.B, batch *pebble.Batch, opt *pebble.WriteOptions) {
+	if err := batch.Commit(opt); err != nil {
+		b.Fatal(err)
+	}
+	batch.Close()
+}
+
+// replayGroups writes the recorded groups as the ledger's committer did (each group's
+// keys in one synced batch, then its tree span in an unsynced one), timed, and reports
+// events/s and CPU per event.
+func replayGroups(b *testing.B, db *pebble.DB, groups []groupWrites) {
 	var cpu cpuClock
 	b.ResetTimer()
 	cpu.start()
+	defer func() {
+		cpu.stop()
+		reportEventsPerSec(b, len(groups)*batchEvents)
+		cpu.report(b, len(groups)*batchEvents)
+	}()
 	for _, g := range groups {
 		batch := db.NewBatch()
 		for _, kv := range g.synced {
@@ -280,17 +306,6 @@ func BenchmarkAppendBatchRawPebbleSameBytes(b *testing.B) {
 		batch.Set(g.tree[0], g.tree[1], nil)
 		commitAndClose(b, batch, pebble.NoSync)
 	}
-	cpu.stop()
-	reportEventsPerSec(b, b.N*batchEvents)
-	cpu.report(b, b.N*batchEvents)
-}
-
-// commitAndClose commits a twin's batch with opt and closes it.
-func commitAndClose(b *testing.B, batch *pebble.Batch, opt *pebble.WriteOptions) {
-	if err := batch.Commit(opt); err != nil {
-		b.Fatal(err)
-	}
-	batch.Close()
 }
 
 // groupWrites is what the ledger wrote for one commit group: the synced batch and the
@@ -303,11 +318,21 @@ type groupWrites struct {
 // recordLedgerWrites appends n batches as BenchmarkAppendBatch does and returns the
 // keys and values the ledger stored, grouped and ordered as its committer writes them.
 func recordLedgerWrites(b *testing.B, n int) []groupWrites {
+	return recordLedgerWritesAfter(b, n, "", 0)
+}
+
+// recordLedgerWritesAfter is recordLedgerWrites on a copy of the ledger in from
+// (holding base events, appended by prefill), or on an empty one when from is "".
+func recordLedgerWritesAfter(b *testing.B, n int, from string, base uint64) []groupWrites {
 	b.Helper()
 	dir := b.TempDir()
+	if from != "" {
+		copyDir(b, from, dir)
+	}
 	l := openBenchLedger(b, dir, true)
 	ctx := context.Background()
 	var rng atomic.Uint64
+	rng.Store(base)
 	evs := make([]ledger.Proposed, batchEvents)
 	for g := 0; g < n; g++ {
 		for i := range evs {
@@ -328,7 +353,13 @@ func recordLedgerWrites(b *testing.B, n int) []groupWrites {
 	}
 	defer db.Close()
 	groups := make([]groupWrites, n)
-	group := func(seq uint64) *groupWrites { return &groups[(seq-1)/batchEvents] }
+	// The keys of the prefilled events are not the benchmark's: group returns nil.
+	group := func(seq uint64) *groupWrites {
+		if seq <= base {
+			return nil
+		}
+		return &groups[(seq-base-1)/batchEvents]
+	}
 	scan := func(prefix byte, f func(k, v []byte)) {
 		it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefix}, UpperBound: []byte{prefix + 1}})
 		if err != nil {
@@ -339,32 +370,114 @@ func recordLedgerWrites(b *testing.B, n int) []groupWrites {
 			f(bytes.Clone(it.Key()), bytes.Clone(it.Value()))
 		}
 	}
-	ids := make([][2][]byte, n*batchEvents) // by seq-1: the ID entries in event order
-	scan('e', func(k, v []byte) {
-		seq := binary.BigEndian.Uint64(k[1:])
-		g := group(seq)
-		g.synced = append(g.synced, [2][]byte{k, v})
-	})
-	scan('i', func(k, v []byte) { ids[binary.BigEndian.Uint64(v)-1] = [2][]byte{k, v} })
-	for seq := uint64(1); seq <= uint64(len(ids)); seq++ {
-		g := group(seq)
-		g.synced = append(g.synced, ids[seq-1])
+	add := func(seq uint64, k, v []byte) {
+		if g := group(seq); g != nil {
+			g.synced = append(g.synced, [2][]byte{k, v})
+		}
 	}
-	scan('s', func(k, v []byte) {
-		g := group(binary.BigEndian.Uint64(v))
-		g.synced = append(g.synced, [2][]byte{k, v})
+	ids := make([][2][]byte, n*batchEvents) // by seq-base-1: the ID entries in event order
+	scan('e', func(k, v []byte) { add(binary.BigEndian.Uint64(k[1:]), k, v) })
+	scan('i', func(k, v []byte) {
+		if seq := binary.BigEndian.Uint64(v); seq > base {
+			ids[seq-base-1] = [2][]byte{k, v}
+		}
 	})
-	scan('r', func(k, v []byte) {
-		g := group(binary.BigEndian.Uint64(k[9:]))
-		g.synced = append(g.synced, [2][]byte{k, v})
+	for i, kv := range ids {
+		add(base+uint64(i)+1, kv[0], kv[1])
+	}
+	scan('s', func(k, v []byte) { add(binary.BigEndian.Uint64(v), k, v) })
+	scan('r', func(k, v []byte) { add(binary.BigEndian.Uint64(k[9:]), k, v) })
+	scan('h', func(k, v []byte) {
+		if g := group(binary.BigEndian.Uint64(k[1:]) + 1); g != nil {
+			g.tree = [2][]byte{k, v}
+		}
 	})
-	scan('h', func(k, v []byte) { group(binary.BigEndian.Uint64(k[1:]) + 1).tree = [2][]byte{k, v} })
 	for i, g := range groups {
 		if len(g.synced) != 2*batchEvents+2 || g.tree[0] == nil {
 			b.Fatalf("group %d: %d synced keys and tree %x: the ledger's key layout changed", i, len(g.synced), g.tree[0])
 		}
 	}
 	return groups
+}
+
+// prefillEvents is the size of the ledger the pre-filled append benchmarks start from.
+const prefillEvents = 1_000_000
+
+// prefilled holds the ledger built once per process for the pre-filled benchmarks.
+var prefilled struct {
+	once      sync.Once
+	root, dir string
+	err       error
+}
+
+// prefilledLedger returns a directory holding a ledger of prefillEvents events appended
+// as BenchmarkAppendBatch appends them (IDs 1…prefillEvents from benchEvent's counter).
+func prefilledLedger(b *testing.B) string {
+	prefilled.once.Do(func() {
+		root, err := os.MkdirTemp("", "ledger-prefill-bench-")
+		if err != nil {
+			prefilled.err = err
+			return
+		}
+		prefilled.root, prefilled.dir = root, root+"/ledger"
+		l := openBenchLedger(b, prefilled.dir, true)
+		var rng atomic.Uint64
+		evs := make([]ledger.Proposed, batchEvents)
+		for g := 0; g < prefillEvents/batchEvents; g++ {
+			for i := range evs {
+				evs[i] = benchEvent(&rng, i)
+			}
+			if _, err := l.Append(context.Background(), benchStream(g), ledger.Any, evs...); err != nil {
+				prefilled.err = err
+				return
+			}
+		}
+		prefilled.err = l.Close()
+	})
+	if prefilled.err != nil {
+		b.Fatal(prefilled.err)
+	}
+	return prefilled.dir
+}
+
+// copyDir copies the files of src into dst.
+func copyDir(b *testing.B, src, dst string) {
+	b.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkAppendBatchPrefilled is BenchmarkAppendBatch on a ledger that already holds
+// 1M events: a larger LSM, compactions under way, an ID filter that no longer fits
+// the CPU caches, streams whose heads are read from the store. Before the timer: a copy
+// of the pre-filled ledger, ten warm-up batches and a second for the ID filter's
+// background scan.
+func BenchmarkAppendBatchPrefilled(b *testing.B) {
+	dir := b.TempDir()
+	copyDir(b, prefilledLedger(b), dir)
+	l := openBenchLedger(b, dir, false)
+	defer l.Close()
+	var rng atomic.Uint64
+	rng.Store(prefillEvents + 1<<32) // IDs apart from the prefill's and the twin's
+	b.StopTimer()
+	appendBatches(b, l, &rng, 10) // warm-up, untimed (its report is overwritten)
+	time.Sleep(time.Second)       // the ID filter's background scan
+	b.ResetTimer()
+	appendBatches(b, l, &rng, b.N)
+}
+
+// BenchmarkAppendBatchPrefilledRawPebbleSameBytes is its twin: the very bytes the ledger
+// writes for b.N batches after the pre-filled 1M events (recorded as in
+// BenchmarkAppendBatchRawPebbleSameBytes), written into a raw Pebble opened on a copy
+// of the pre-filled ledger's directory.
+func BenchmarkAppendBatchPrefilledRawPebbleSameBytes(b *testing.B) {
+	groups := recordLedgerWritesAfter(b, b.N, prefilledLedger(b), prefillEvents)
+	dir := b.TempDir()
+	copyDir(b, prefilledLedger(b), dir)
+	db := openBenchPebble(b, dir)
+	defer db.Close()
+	replayGroups(b, db, groups)
 }
 
 // runWriters runs b.N operations spread over w goroutines.

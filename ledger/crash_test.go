@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 	if scanDirs.root != "" {
 		os.RemoveAll(scanDirs.root)
 	}
+	if prefilled.root != "" {
+		os.RemoveAll(prefilled.root)
+	}
 	os.Exit(code)
 }
 
