@@ -90,13 +90,6 @@ func (r *wireReader) fixed(code byte, n int) []byte {
 	return r.take(n)
 }
 
-func (r *wireReader) u8() uint8 {
-	if b := r.fixed(msgpcode.Uint8, 1); b != nil {
-		return b[0]
-	}
-	return 0
-}
-
 func (r *wireReader) i32() int32 {
 	if b := r.fixed(msgpcode.Int32, 4); b != nil {
 		return int32(binary.BigEndian.Uint32(b))
