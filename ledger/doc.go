@@ -69,7 +69,10 @@
 //     changed or deleted, so bounding every read by that seq is a consistent view; no
 //     Pebble snapshot is held.
 //  11. Recovery. Open reads the last event (head, its hash and RecordedAt), loads the tree
-//     frontier for that size, and loads stream heads lazily on first use.
+//     frontier for that size, and loads stream heads lazily on first use. The in-memory
+//     Bloom filter over IDs (idfilter.go), which spares most appended IDs an index
+//     lookup, is filled in the background from the first append on; until then every
+//     ID is looked up, so no answer depends on it.
 //  12. Secrets are side data outside the log ('x' keys). DeleteSecret purges a value from
 //     every file in the directory: tombstone, flush, compaction of the key range,
 //     waiting for obsolete files to be deleted; Pebble is configured not to recycle WAL
