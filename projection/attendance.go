@@ -1015,6 +1015,8 @@ func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, erro
 	if err != nil {
 		return nil, err
 	}
+	// The cached days: a known employee's are in his record, only unknown ones' in a.days
+	// (see dayStateOf).
 	if rec != nil {
 		if rec.daysBatch != a.batch {
 			a.pruneDays(rec)
@@ -1024,11 +1026,12 @@ func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, erro
 				return &refRec{Employee: emp, Date: d.date, Seq: seq}, nil
 			}
 		}
-	}
-	for k, st := range a.days { // at most one day holds the punch: order does not matter
-		if k.emp == emp {
-			if seq := has(st); seq != 0 {
-				return &refRec{Employee: emp, Date: k.date, Seq: seq}, nil
+	} else {
+		for k, st := range a.days { // at most one day holds the punch: order does not matter
+			if k.emp == emp {
+				if seq := has(st); seq != 0 {
+					return &refRec{Employee: emp, Date: k.date, Seq: seq}, nil
+				}
 			}
 		}
 	}
