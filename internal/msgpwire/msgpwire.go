@@ -52,16 +52,10 @@ func AppendBool(b []byte, v bool) []byte {
 
 // AppendStr appends s as a string in its shortest form.
 func AppendStr(b []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n < 32:
+	if n := len(s); n < 32 {
 		b = append(b, msgpcode.FixedStrLow|byte(n))
-	case n < 256:
-		b = append(b, msgpcode.Str8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Str16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Str32), uint32(n))
+	} else {
+		b = appendSized(b, n, msgpcode.Str8, msgpcode.Str16, msgpcode.Str32)
 	}
 	return append(b, s...)
 }
@@ -69,16 +63,20 @@ func AppendStr(b []byte, s string) []byte {
 // AppendBin appends v as a bin in its shortest form, and a nil v as Nil (as
 // reflection writes a nil []byte; an empty, non-nil one is an empty bin).
 func AppendBin(b []byte, v []byte) []byte {
-	n := len(v)
-	switch {
-	case v == nil:
+	if v == nil {
 		return append(b, msgpcode.Nil)
-	case n < 256:
-		b = append(b, msgpcode.Bin8, byte(n))
-	case n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Bin16), uint16(n))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Bin32), uint32(n))
 	}
-	return append(b, v...)
+	return append(appendSized(b, len(v), msgpcode.Bin8, msgpcode.Bin16, msgpcode.Bin32), v...)
+}
+
+// appendSized appends the header of a string or bin of n bytes in the shortest of its
+// 8-, 16- and 32-bit length forms, whose codes are given.
+func appendSized(b []byte, n int, c8, c16, c32 byte) []byte {
+	switch {
+	case n < 256:
+		return append(b, c8, byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, c16), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(b, c32), uint32(n))
 }
