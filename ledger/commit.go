@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -47,7 +46,6 @@ type committer struct {
 	filterState uint8
 	loaded      chan error // the scan's outcome; nil once received
 	unfiltered  []idSum
-	filterOn    atomic.Bool // filterState == filterReady, for tests on other goroutines
 
 	// Per-group scratch, reset for every group.
 	batch *pebble.Batch
@@ -104,7 +102,6 @@ func (c *committer) adoptFilter(l *Ledger, err error) {
 		c.filter.addSum(sum)
 	}
 	c.filterState, c.unfiltered = filterReady, nil
-	c.filterOn.Store(true)
 }
 
 // pollFilter adopts the filter if its scan has ended.

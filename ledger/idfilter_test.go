@@ -148,16 +148,31 @@ func TestIDFilterSizedAtOpen(t *testing.T) {
 	}
 }
 
-// waitFilter waits until the committer has adopted the filter Open loads in the
-// background (the committer is idle afterwards, so the test may read it).
+// waitFilter waits until the committer has adopted the filter the first append started
+// to load: once the scan has ended (l.loader closed), the next append adopts it before
+// staging anything. The append (one event to a stream of its own) also orders the
+// committer's writes before the test's reads of the filter.
 func waitFilter(t *testing.T, l *Ledger) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !l.c.filterOn.Load(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the ID filter was not adopted within 10 s")
-		}
+	select {
+	case <-l.loader:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the ID index's scan did not end within 10 s")
+	}
+	waitFilterAppends++
+	var id ID
+	binary.BigEndian.PutUint64(id[:], 0xfeed_0000_0000_0000|waitFilterAppends)
+	ev := Proposed{ID: id, Type: "t", Schema: 1, OccurredAt: time.Unix(1, 0), Actor: "a"}
+	if _, err := l.Append(context.Background(), "waitfilter", Any, ev); err != nil {
+		t.Fatal(err)
+	}
+	if l.c.filterState != filterReady {
+		t.Fatalf("filter state %d after its scan and an append, want ready", l.c.filterState)
 	}
 }
+
+// waitFilterAppends numbers waitFilter's events.
+var waitFilterAppends uint64
 
 // TestAppendWhileFilterLoads: the ID index is scanned into the filter in the background,
 // from the first append on. Appends meanwhile still find every existing ID (retries are answered, reused
@@ -192,8 +207,8 @@ func TestAppendWhileFilterLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if l.c.filterOn.Load() {
-		t.Fatal("filter adopted before its scan")
+	if l.c.filterState != filterUnloaded { // nothing appended yet: the committer has not touched it
+		t.Fatal("filter scan started or adopted before any append")
 	}
 	res, err := l.Append(ctx, "s", Any, old[1000:1010]...)
 	if err != nil || !res.Duplicate || res.FirstSeq != 1001 {
