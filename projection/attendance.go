@@ -761,23 +761,15 @@ func (a *Attendance) dayState(r Reader, emp, date string) (*dayState, error) {
 // known employee's days are cached in his record (employeeRec.days); a.days holds those
 // of unknown ones.
 func (a *Attendance) dayStateOf(r Reader, rec *employeeRec, emp, date string) (*dayState, error) {
+	if st, ok := a.cachedDay(rec, emp, date); ok {
+		return st, nil
+	}
 	if rec == nil {
-		if st, ok := a.days[dayKey{emp, date}]; ok {
-			return st, nil
-		}
 		st, err := loadDayState(r, emp, date)
 		if err == nil {
 			a.days[dayKey{emp, date}] = st
 		}
 		return st, err
-	}
-	if rec.daysBatch != a.batch {
-		a.pruneDays(rec)
-	}
-	for i := len(rec.days) - 1; i >= 0; i-- {
-		if rec.days[i].date == date {
-			return rec.days[i].st, nil
-		}
 	}
 	st := new(dayState)
 	if date <= rec.LastState { // else nothing is stored for this date yet
@@ -790,7 +782,8 @@ func (a *Attendance) dayStateOf(r Reader, rec *employeeRec, emp, date string) (*
 	return st, nil
 }
 
-// cachedDay returns the cached state of emp's date, if any.
+// cachedDay returns the cached state of emp's date, if any (rec: emp's record, nil when
+// unknown).
 func (a *Attendance) cachedDay(rec *employeeRec, emp, date string) (*dayState, bool) {
 	if rec == nil {
 		st, ok := a.days[dayKey{emp, date}]
@@ -799,9 +792,9 @@ func (a *Attendance) cachedDay(rec *employeeRec, emp, date string) (*dayState, b
 	if rec.daysBatch != a.batch {
 		a.pruneDays(rec)
 	}
-	for _, d := range rec.days {
-		if d.date == date {
-			return d.st, true
+	for i := len(rec.days) - 1; i >= 0; i-- { // the latest days are asked for most
+		if rec.days[i].date == date {
+			return rec.days[i].st, true
 		}
 	}
 	return nil, false
