@@ -44,13 +44,14 @@ func BenchmarkRebuildBound(b *testing.B) {
 	}
 	b.Run(fmt.Sprintf("lean/employees=%d", employees), func(b *testing.B) {
 		b.ResetTimer()
-		start := time.Now()
+		start, cpu := time.Now(), processCPU()
 		evals := 0
 		for range b.N {
 			evals = leanRebuild(b, l, pol, loc, b.TempDir())
 		}
-		el := time.Since(start)
+		el, cpu := time.Since(start), processCPU()-cpu
 		b.ReportMetric(float64(bl.events)*float64(b.N)/el.Seconds(), "events/s")
+		reportCPU(b, cpu, el, float64(bl.events)*float64(b.N))
 		b.ReportMetric(float64(evals), "days")
 	})
 }
