@@ -75,9 +75,11 @@ type Attendance struct {
 	refs   map[refKey]refRec
 	empNew map[string]bool
 	// cached: the caches hold the state of space as committed by this value; run: the
-	// run (writer.runID) whose batches this value last checked the state of.
+	// run (writer.runID) whose batches this value last checked the state of; mark: the
+	// batch it last applied events to.
 	cached bool
 	run    uint64
+	mark   batchMark
 
 	punch   prePunch      // reused by the punch fast path when not predecoded
 	punches []rules.Punch // reused by computeDay for DayInput.Punches (on the calling goroutine)
@@ -141,15 +143,23 @@ var keyGeneration = []byte("G")
 
 // beginBatch resets the per-batch caches. Employee records, day states and payroll
 // rows stay cached across batches while the state is the same one this value has been
-// writing (same space, not reset since): G is written with the first event after a
-// reset, so its absence means the state is new.
+// writing (same space, not reset since, and at the start of a run, the batch this value
+// last applied events to was the space's last commit: see batchMark): G is written with
+// the first event after a reset, so its absence means the state is new.
 func (a *Attendance) beginBatch(w Writer) error {
 	var prefix []byte
 	var run uint64
-	if pw, ok := w.(*writer); ok {
+	pw, _ := w.(*writer)
+	if pw != nil {
 		prefix, run = pw.prefix, pw.runID
 	}
 	same := a.cached && prefix != nil && bytes.Equal(prefix, a.space)
+	if same && run != a.run && pw.committed() != a.mark {
+		// The last batch this value applied was never committed (its run failed, or
+		// the commit did), or something else has written the space since: what the
+		// caches hold is not the stored state.
+		same = false
+	}
 	fresh := false
 	if !same || run != a.run {
 		// Within one run the state is this value's alone: G need only be read at the
@@ -176,15 +186,30 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.cached = prefix != nil
 		a.shared = dateMemo{}
 		a.duesLoaded = false
+		a.dirty = nil // a failed run's pending days
+		a.jobs = a.jobs[:0]
 	} else {
 		a.emps.rotate()
 		a.pays.rotate()
 		clear(a.days) // unknown employees' days (the others' are pruned in their records)
 	}
+	if pw != nil {
+		a.mark = pw.mark
+	}
 	a.reset()
 	a.batch++
 	a.batchOpen = true
 	return nil
+}
+
+// inBatch reports whether w's batch is the one this value began last and has not
+// flushed. A runner's batch is told by its mark: a batch a failed run left open is not
+// the next run's.
+func (a *Attendance) inBatch(w Writer) bool {
+	if pw, ok := w.(*writer); ok && pw.mark != a.mark {
+		return false
+	}
+	return a.batchOpen
 }
 
 func (a *Attendance) reset() {
@@ -232,7 +257,7 @@ func (a *Attendance) applyPredecoded(ev *ledger.Event, pre any, w Writer) error 
 
 // apply is Apply with ev's punch payload already decoded into pp (nil: not decoded).
 func (a *Attendance) apply(ev *ledger.Event, pp *prePunch, w Writer) error {
-	if !a.batchOpen {
+	if !a.inBatch(w) {
 		if err := a.beginBatch(w); err != nil {
 			return err
 		}

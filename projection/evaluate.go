@@ -146,7 +146,7 @@ func minutes(d time.Duration) int32 { return int32(d / time.Minute) }
 // Flush implements Flusher: it evaluates every day touched in the batch, then writes the
 // employee records changed in it.
 func (a *Attendance) Flush(w Writer) error {
-	if !a.batchOpen {
+	if !a.inBatch(w) {
 		if err := a.beginBatch(w); err != nil {
 			return err
 		}

@@ -1,7 +1,11 @@
 package projection_test
 
 import (
+	"errors"
+	"fmt"
+
 	"context"
+	"github.com/punchledger/punchledger/ledger"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -94,5 +98,61 @@ func reuse(t *testing.T, w *world, p projection.Projection, head uint64, wantAll
 	}
 	if got := viewDigest(t, s.View()); got != wantAll {
 		t.Fatalf("rebuilt with the same value: %x, fresh %x", got[:8], wantAll[:8])
+	}
+}
+
+// failAt is a projection whose Apply fails at one seq: it aborts the run in the middle
+// of a batch the other projections have applied part of.
+type failAt struct{ seq uint64 }
+
+func (f failAt) Name() string    { return "failat" }
+func (f failAt) Version() uint32 { return 1 }
+func (f failAt) Apply(ev *ledger.Event, _ projection.Writer) error {
+	if ev.Seq == f.seq {
+		return errFailAt
+	}
+	return nil
+}
+
+var errFailAt = errors.New("failing on purpose")
+
+// TestAttendanceValueAfterAbort reuses an Attendance value after a run that failed in
+// the middle of a batch: what the value cached of the batch that was never committed
+// must not reach the state the next run builds.
+func TestAttendanceValueAfterAbort(t *testing.T) {
+	fs := vfs.NewMem()
+	w := newWorld(t, fs, "ledger")
+	defer w.close()
+	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
+	head, _ := w.l.Head()
+	ctx := context.Background()
+	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: fs, BatchEvents: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if err := fresh.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
+		t.Fatal(err)
+	}
+	want := viewDigest(t, fresh.View())
+
+	for _, at := range []uint64{head / 3, head/2 + 7, head - 3} {
+		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			s, err := projection.Open(fmt.Sprintf("aborted-%d", at), w.l, &projection.Options{FS: fs, BatchEvents: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			p := projection.NewAttendance()
+			if err := s.CatchUp(ctx, 0, p, failAt{at}); !errors.Is(err, errFailAt) {
+				t.Fatalf("run with a failing projection: %v", err)
+			}
+			if err := s.CatchUp(ctx, 0, p); err != nil {
+				t.Fatal(err)
+			}
+			if got := viewDigest(t, s.View()); got != want {
+				t.Fatalf("after an aborted run, the same value built %x, a fresh one %x", got[:8], want[:8])
+			}
+		})
 	}
 }

@@ -101,6 +101,7 @@ type run struct {
 	// there is none.
 	commitDone chan error
 	id         uint64 // unique in the process (see writer.runID)
+	batches    uint64 // batches begun (see batchMark)
 }
 
 func (s *Store) newRun(space string, ps []Projection) (*run, error) {
@@ -171,23 +172,42 @@ func (r *run) reset(b *pebble.Batch, e *entry) error {
 	return b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil)
 }
 
-// commit commits b with the store's write options and closes it.
+// commit commits b with the store's write options and closes it. It is not a run's
+// batch: every space's batch mark is cleared (see batchMark).
 func (s *Store) commit(b *pebble.Batch) error {
-	err := s.commitWith(b, s.wo)
+	err := s.commitWith(b, s.wo, "", batchMark{})
 	b.Close()
 	return err
 }
 
-// commitWith commits b with wo; the caller closes (or resets) b.
-func (s *Store) commitWith(b *pebble.Batch, wo *pebble.WriteOptions) error {
+// commitWith commits b with wo; the caller closes (or resets) b. space and mark name
+// the run batch b is (space "": none).
+func (s *Store) commitWith(b *pebble.Batch, wo *pebble.WriteOptions, space string, mark batchMark) error {
 	s.mu.Lock()
 	closed := s.closed
+	if !closed {
+		// Cleared before the commit: a cache must not be trusted against a mark that
+		// may no longer be the last commit, whatever this one's outcome.
+		if space == "" {
+			clear(s.lastBatch)
+		} else {
+			delete(s.lastBatch, space)
+		}
+	}
 	s.mu.Unlock()
 	if closed {
 		return ErrClosed
 	}
 	if err := b.Commit(wo); err != nil {
 		return fmt.Errorf("projection: commit: %w", err)
+	}
+	if space != "" {
+		s.mu.Lock()
+		if s.lastBatch == nil {
+			s.lastBatch = map[string]batchMark{}
+		}
+		s.lastBatch[space] = mark
+		s.mu.Unlock()
 	}
 	s.notify()
 	return nil
@@ -338,8 +358,12 @@ func (r *run) applyPre(ev *ledger.Event, pre any) error {
 	if r.b == nil {
 		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
 		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
+		r.batches++
+		mark, space := batchMark{r.id, r.batches}, r.space
+		committed := func() batchMark { return r.s.committedBatch(space) }
 		for _, e := range r.entries {
-			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id}
+			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id,
+				mark: mark, committed: committed}
 		}
 	}
 	for _, e := range r.entries {
@@ -395,7 +419,7 @@ func (r *run) flush(wo *pebble.WriteOptions, async bool) error {
 		}
 		e.moved = false
 	}
-	b, blind := r.b, r.blind
+	b, blind, mark := r.b, r.blind, batchMark{r.id, r.batches}
 	r.b, r.blind, r.pending = nil, nil, 0
 	r.lastIndexed, r.lastTotal = b.Len(), b.Len()+blind.Len()
 	commit := func() error {
@@ -408,9 +432,9 @@ func (r *run) flush(wo *pebble.WriteOptions, async bool) error {
 			if err := blind.Apply(b, nil); err != nil {
 				return err
 			}
-			return r.s.commitWith(blind, wo)
+			return r.s.commitWith(blind, wo, r.space, mark)
 		}
-		return r.s.commitWith(b, wo)
+		return r.s.commitWith(b, wo, r.space, mark)
 	}
 	if !async {
 		return commit()

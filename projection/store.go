@@ -89,6 +89,24 @@ type Store struct {
 	mu      sync.Mutex
 	closed  bool
 	changed chan struct{} // closed and replaced on every commit
+	// lastBatch is, per space, the run batch committed last (see batchMark); a commit
+	// of anything else (a reset, a dropped as-of run) clears them all.
+	lastBatch map[string]batchMark
+}
+
+// batchMark names one batch of one run: the run's ID and the batch's number in it.
+// A projection that caches state from batch to batch (the built-in one) remembers the
+// mark of the last batch it applied events to, and trusts its caches at the start of
+// a later run only if that batch is the one the store committed last to the space. A
+// run that failed before committing the batch, a failed commit, or another value
+// writing the space in between all leave another mark.
+type batchMark struct{ run, batch uint64 }
+
+// committedBatch returns the mark of the batch committed last to space.
+func (s *Store) committedBatch(space string) batchMark {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastBatch[space]
 }
 
 const liveSpace = "live"
@@ -446,8 +464,12 @@ type writer struct {
 	wait  func() error // waits for the previous batch's commit (see run.flush); nil: none
 	// runID identifies the run (CatchUp, Run, Replay) the batch belongs to: within one
 	// run the state is the run's alone, so a projection that caches it from batch to
-	// batch need only check it is the same state when a run starts.
+	// batch need only check it is the same state when a run starts (with committed).
 	runID uint64
+	// mark is this batch's; committed returns the mark of the batch last committed to
+	// the space.
+	mark      batchMark
+	committed func() batchMark
 }
 
 // Get implements Reader, after the previous batch's commit.
