@@ -18,20 +18,10 @@ import (
 // rebuild and more catching up, and checks each against a fresh value: the caches it
 // keeps between batches must never leak from one state into another.
 func TestAttendanceValueReuse(t *testing.T) {
-	fs := vfs.NewMem()
-	w := newWorld(t, fs, "ledger")
+	w, fresh, head := reuseWorld(t)
 	defer w.close()
-	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
-	head, _ := w.l.Head()
-	ctx := context.Background()
-	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: fs, BatchEvents: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer fresh.Close()
-	if err := fresh.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background()
 	wantAll := viewDigest(t, fresh.View())
 	fv, err := fresh.Replay(ctx, head/3, projection.NewAttendance())
 	if err != nil {
@@ -50,6 +40,27 @@ func TestAttendanceValueReuse(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { reuse(t, w, tc.p, head, wantAll, wantThird) })
 	}
+}
+
+// reuseWorld generates the reuse tests' log (8 employees, three weeks with the story's
+// corrections) and builds the attendance projection from it with a fresh value, in
+// 50-event batches; head is the log's head.
+func reuseWorld(t *testing.T) (w *world, fresh *projection.Store, head uint64) {
+	t.Helper()
+	w = newWorld(t, vfs.NewMem(), "ledger")
+	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
+	head, _ = w.l.Head()
+	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: w.fs, BatchEvents: 50})
+	if err != nil {
+		w.close()
+		t.Fatal(err)
+	}
+	if err := fresh.CatchUp(context.Background(), 0, projection.NewAttendance()); err != nil {
+		fresh.Close()
+		w.close()
+		t.Fatal(err)
+	}
+	return w, fresh, head
 }
 
 // wrapped is a user's projection type around the built-in one.
@@ -120,25 +131,15 @@ var errFailAt = errors.New("failing on purpose")
 // the middle of a batch: what the value cached of the batch that was never committed
 // must not reach the state the next run builds.
 func TestAttendanceValueAfterAbort(t *testing.T) {
-	fs := vfs.NewMem()
-	w := newWorld(t, fs, "ledger")
+	w, fresh, head := reuseWorld(t)
 	defer w.close()
-	generate(t, w, monthSpec{Employees: 8, From: rules.MustDate("2026-10-31"), To: rules.MustDate("2026-11-20"), Seed: 9, Story: true}, "testdata/policy.json")
-	head, _ := w.l.Head()
-	ctx := context.Background()
-	fresh, err := projection.Open("fresh", w.l, &projection.Options{FS: fs, BatchEvents: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer fresh.Close()
-	if err := fresh.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background()
 	want := viewDigest(t, fresh.View())
 
 	for _, at := range []uint64{head / 3, head/2 + 7, head - 3} {
 		t.Run(fmt.Sprint(at), func(t *testing.T) {
-			s, err := projection.Open(fmt.Sprintf("aborted-%d", at), w.l, &projection.Options{FS: fs, BatchEvents: 50})
+			s, err := projection.Open(fmt.Sprintf("aborted-%d", at), w.l, &projection.Options{FS: w.fs, BatchEvents: 50})
 			if err != nil {
 				t.Fatal(err)
 			}
