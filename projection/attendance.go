@@ -19,7 +19,7 @@ const AttendanceName = "attendance"
 
 // attendanceVersion is the code version of the built-in projection; bump it whenever a
 // change would give different state for the same log.
-const attendanceVersion = 6
+const attendanceVersion = 7
 
 // Attendance is the built-in projection behind the reports: daily attendance (every
 // employee-day evaluated with rules.Evaluate under the policy in force), payroll hours
@@ -61,8 +61,11 @@ type Attendance struct {
 	duesLoaded bool
 	watermark  int64
 
-	dirty  map[string]*dirtyDays // employee → pending evaluations
-	closed *[]closedRec          // closed pay periods (per batch)
+	dirty map[string]*dirtyDays // employee → pending evaluations
+	// pendingEmps: the employees whose stored record lists pending days (see
+	// notePending).
+	pendingEmps map[string]bool
+	closed      *[]closedRec // closed pay periods (per batch)
 
 	// Day states and payroll rows; the ones changed in this batch are written at Flush.
 	days      map[dayKey]*dayState
@@ -187,6 +190,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.shared = dateMemo{}
 		a.duesLoaded = false
 		a.dirty = nil // a failed run's pending days
+		a.pendingEmps = nil
 		a.jobs = a.jobs[:0]
 	} else {
 		a.emps.rotate()
@@ -1320,6 +1324,16 @@ func (a *Attendance) loadDues(r Reader) error {
 		}
 		if rec != nil && rec.DueAt != 0 {
 			a.dues.push(dueEntry{rec.DueAt, emp})
+		}
+		if rec != nil && len(rec.Pending) > 0 {
+			// Days an intermediate commit left pending (see notePending).
+			for _, p := range rec.Pending {
+				a.markDirty(emp, p.Date, p.AsOf, p.Seq)
+			}
+			if a.pendingEmps == nil {
+				a.pendingEmps = map[string]bool{}
+			}
+			a.pendingEmps[emp] = true
 		}
 		return nil
 	})

@@ -20,7 +20,14 @@
 //     a goroutine of its own, a few chunks of events ahead, and each intermediate
 //     commit runs while the next batch is applied: commits stay in order, and the
 //     next batch's reads of the store wait for the commit before it.
-//   - [Store.Wait] and [Store.Sync] block until a projection has caught up to a seq.
+//   - An intermediate commit of a catch-up may leave work for later
+//     ([Checkpoint].Pending): the built-in projection evaluates a day whose window is
+//     still open only once it closes (or a pay period closes, or the catch-up ends),
+//     which saves a third of a rebuild's evaluations. The last commit of every run,
+//     and every commit while following the tail, leaves nothing pending; a run that
+//     stopped at a pending checkpoint is finished by the next one.
+//   - [Store.Wait] and [Store.Sync] block until a projection has caught up to a seq
+//     at a checkpoint that is not pending.
 //   - [Store.Replay] (or [Store.ReplayAsOf] with a recorded time) builds projections over
 //     the log as of a seq in a separate space and returns a [View] of it; the live
 //     state is never touched. [Diff] and [DiffDaily] compare two views.
@@ -28,8 +35,8 @@
 // # Invariants
 //
 //  1. State and checkpoint are committed in one batch: after a crash, a projection's
-//     state reflects exactly the events up to its checkpoint; none is applied twice or
-//     skipped.
+//     state reflects exactly the events up to its checkpoint, with what a pending one
+//     left recorded in it; none is applied twice or skipped.
 //  2. A projection's state is a function of the log prefix up to its checkpoint: the
 //     same in one pass, in any batching, and after any number of crashes and resumes
 //     ([projectiontest] checks this for any projection).

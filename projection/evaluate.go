@@ -144,15 +144,37 @@ func (f Figures) equal(g Figures) bool {
 func minutes(d time.Duration) int32 { return int32(d / time.Minute) }
 
 // Flush implements Flusher: it evaluates every day touched in the batch, then writes the
-// employee records changed in it.
+// employee records changed in it. On the intermediate commits of a catch-up, days that
+// will be evaluated again when their window closes are left for then (see
+// deferOpenDays).
 func (a *Attendance) Flush(w Writer) error {
 	if !a.inBatch(w) {
 		if err := a.beginBatch(w); err != nil {
 			return err
 		}
 	}
+	if !a.duesLoaded {
+		if err := a.loadDues(w); err != nil { // and the pending days
+			return err
+		}
+	}
+	pw, _ := w.(*writer)
+	var keep map[string]*dirtyDays
+	if pw != nil && pw.more {
+		var err error
+		if keep, err = a.deferOpenDays(w); err != nil {
+			return err
+		}
+	}
 	if err := a.evaluateDirty(w); err != nil {
 		return err
+	}
+	if err := a.notePending(w, keep); err != nil {
+		return err
+	}
+	if pw != nil && len(keep) > 0 {
+		pw.deferred = true
+		DebugDeferred.Add(int64(len(keep)))
 	}
 	// Each changed record is written once, so any order commits the same state; they
 	// are written in key order, which the memtable inserts faster than random order.
@@ -203,6 +225,99 @@ func (a *Attendance) Flush(w Writer) error {
 		}
 	}
 	a.batchOpen = false // per-batch caches start afresh with the next event
+	return nil
+}
+
+var DebugDeferred atomic.Int64
+
+// deferOpenDays takes out of a.dirty, and returns, the days whose evaluation can wait:
+// those the employee's due days have not reached yet (see dueWillReach). Each of them
+// is evaluated again when its window closes, as of then, and that evaluation is the
+// one that stays; evaluating it now as well, at an intermediate commit of a catch-up,
+// would be work thrown away (a third of a rebuild's evaluations). The catch-up's last
+// commit, a live batch, and a pay period's close (see periodClosed) evaluate every day
+// pending, so the state they leave is the one evaluating at every commit leaves.
+func (a *Attendance) deferOpenDays(r Reader) (map[string]*dirtyDays, error) {
+	var keep map[string]*dirtyDays
+	for emp, l := range a.dirty {
+		rec, err := a.employeeRec(r, emp)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			continue
+		}
+		var wait dirtyDays
+		*l = slices.DeleteFunc(*l, func(d dirtyDay) bool {
+			if rec.dueWillReach(d.date) {
+				wait = append(wait, d)
+				return true
+			}
+			return false
+		})
+		if len(wait) > 0 {
+			if keep == nil {
+				keep = map[string]*dirtyDays{}
+			}
+			keep[emp] = &wait
+		}
+	}
+	return keep, nil
+}
+
+// dueWillReach reports whether rec's due days will reach date (see fireDue): a due is
+// scheduled, date is after the last one materialized (or the first to be), and the
+// employee is neither erased nor gone by then.
+func (rec *employeeRec) dueWillReach(date string) bool {
+	if rec.DueAt == 0 || rec.Erased || date <= rec.Through || rec.Through == "" && date < rec.Start {
+		return false
+	}
+	if left, err := rules.ParseDate(rec.LeftOn); err == nil && date > left.String() {
+		return false
+	}
+	return true
+}
+
+// notePending makes a.dirty the days kept for later (keep, after the others were
+// evaluated) and records them in their employees' records, so that a run resuming
+// from this commit evaluates them too (loadDues); the records of employees with none
+// left lose theirs.
+func (a *Attendance) notePending(r Reader, keep map[string]*dirtyDays) error {
+	for emp := range a.pendingEmps {
+		if keep[emp] != nil {
+			continue
+		}
+		rec, err := a.employeeRec(r, emp)
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			rec.Pending = nil
+			a.empDirty[emp] = true
+		}
+		delete(a.pendingEmps, emp)
+	}
+	for emp, l := range keep {
+		rec, err := a.employeeRec(r, emp)
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(*l, func(x, y dirtyDay) int { return strings.Compare(x.date, y.date) })
+		list := make([]pendingRec, len(*l))
+		for i, d := range *l {
+			list[i] = pendingRec{Date: d.date, AsOf: d.asOf, Seq: d.seq}
+		}
+		if !slices.EqualFunc(rec.Pending, list, func(x, y pendingRec) bool { return x.Date == y.Date && x.AsOf == y.AsOf && x.Seq == y.Seq }) {
+			rec.Pending = list
+			a.empDirty[emp] = true
+		}
+		if a.pendingEmps == nil {
+			a.pendingEmps = map[string]bool{}
+		}
+		a.pendingEmps[emp] = true
+		a.dirty[emp] = l // evaluateDirty left a.dirty empty
+	}
+	a.dirtyGen++ // the lists are new: no record may point at an old one
 	return nil
 }
 

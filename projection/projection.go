@@ -80,6 +80,12 @@ type Checkpoint struct {
 	Version    uint32    // code version the state was built with
 	Seq        uint64    // last applied event; 0 before the first
 	RecordedAt time.Time // that event's RecordedAt (zero before the first)
+	// Pending is set on the intermediate commits of a catch-up after which the
+	// projection left work for later: the built-in one evaluates a day whose window is
+	// still open only once it closes or the catch-up ends, so until then such days
+	// show no row, or the one of an earlier run. Store.Wait does not return on a
+	// pending checkpoint; the last commit of every run is not pending.
+	Pending bool
 }
 
 // ApplyError reports a failure of a projection's Apply or Flush.

@@ -46,6 +46,9 @@ type employeeRec struct {
 	LastState  string // latest date with a stored dayState ("" none): later dates need no read
 	Registered uint64 // seq of employee.registered
 	LastPay    string // latest pay period (from-date) with a stored row ("" none): later ones need no read
+	// Pending are the days whose evaluation an intermediate catch-up commit left for
+	// later (see Attendance.deferOpenDays), in date order; nil once evaluated.
+	Pending []pendingRec
 
 	// In memory only: the states of the employee's days cached from batch to batch
 	// (see Attendance.dayStateOf; pruned when daysBatch is not the current batch) and
@@ -92,6 +95,15 @@ type dateMemo struct {
 	pv         *policyVersion
 	open, end  int64      // window [open, end) of day, in unix ns
 	day        rules.Date // attendance date of every instant in the window
+}
+
+// pendingRec is a day left to evaluate: its date and the latest event that affected
+// it (dirtyDay).
+type pendingRec struct {
+	_msgpack struct{} `msgpack:",as_array"`
+	Date     string
+	AsOf     int64
+	Seq      uint64
 }
 
 type rosterRec struct {

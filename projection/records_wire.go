@@ -226,7 +226,7 @@ func (ro *rosterRec) decodeWire(r *wireReader) {
 }
 
 func (e *employeeRec) appendWire(b []byte) []byte {
-	b = msgpwire.AppendArrayLen(b, 15)
+	b = msgpwire.AppendArrayLen(b, 16)
 	b = msgpwire.AppendStr(b, e.ID)
 	b = msgpwire.AppendStr(b, e.Manager)
 	b = msgpwire.AppendStr(b, e.Site)
@@ -241,15 +241,29 @@ func (e *employeeRec) appendWire(b []byte) []byte {
 	b = msgpwire.AppendI64(b, e.DueAt)
 	b = msgpwire.AppendStr(b, e.LastState)
 	b = msgpwire.AppendU64(b, e.Registered)
-	return msgpwire.AppendStr(b, e.LastPay)
+	b = msgpwire.AppendStr(b, e.LastPay)
+	return appendSlice(b, e.Pending)
 }
 
 func (e *employeeRec) decodeWire(r *wireReader) {
-	r.array(15)
+	r.array(16)
 	e.ID, e.Manager, e.Site, e.PolicyID, e.TimeZone, e.JoinedOn, e.LeftOn = r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
 	e.Erased = r.boolean()
 	e.Roster = decodeSlice[rosterRec](r)
 	e.Start, e.Through, e.DueAt, e.LastState, e.Registered, e.LastPay = r.str(), r.str(), r.i64(), r.str(), r.u64(), r.str()
+	e.Pending = decodeSlice[pendingRec](r)
+}
+
+func (p *pendingRec) appendWire(b []byte) []byte {
+	b = msgpwire.AppendArrayLen(b, 3)
+	b = msgpwire.AppendStr(b, p.Date)
+	b = msgpwire.AppendI64(b, p.AsOf)
+	return msgpwire.AppendU64(b, p.Seq)
+}
+
+func (p *pendingRec) decodeWire(r *wireReader) {
+	r.array(3)
+	p.Date, p.AsOf, p.Seq = r.str(), r.i64(), r.u64()
 }
 
 func (rr *refRec) appendWire(b []byte) []byte {

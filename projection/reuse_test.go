@@ -5,8 +5,10 @@ import (
 	"fmt"
 
 	"context"
+	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
@@ -155,5 +157,104 @@ func TestAttendanceValueAfterAbort(t *testing.T) {
 				t.Fatalf("after an aborted run, the same value built %x, a fresh one %x", got[:8], want[:8])
 			}
 		})
+	}
+}
+
+// TestPendingDaysAcrossResume: a catch-up's intermediate commit leaves a day whose
+// window is still open unevaluated (Checkpoint.Pending). When the run stops there and
+// another value resumes it, that day must still be evaluated before a pay period's
+// close that follows, as one pass evaluates it: booked into the period before it
+// freezes, not as an adjustment after.
+func TestPendingDaysAcrossResume(t *testing.T) {
+	fs := vfs.NewMem()
+	w := newWorld(t, fs, "ledger")
+	defer w.close()
+	w.clock = local(t, "2026-11-01 08:00")
+	w.commit(w.clock, w.policyEvent(loadPolicy(t, "testdata/policy.json", 1, "2026-10-01")))
+	w.commit(local(t, "2026-11-01 08:01"), w.employeeEvent("E1", "", "default", "2026-11-12"))
+	w.commit(local(t, "2026-11-13 09:00"), w.punchEvent(punchSpec{emp: "E1", name: "in", kind: rules.KindIn, at: local(t, "2026-11-13 09:00")}, local(t, "2026-11-13 09:00")))
+	w.commit(local(t, "2026-11-13 17:30"), w.punchEvent(punchSpec{emp: "E1", name: "out", kind: rules.KindOut, at: local(t, "2026-11-13 17:30")}, local(t, "2026-11-13 17:30")))
+	// Friday evening, before the day's window closes, the period (to the 15th) closes.
+	w.commit(local(t, "2026-11-13 20:00"), w.closeEvent("2026-11-02", "2026-11-15"))
+	closeSeq, _ := w.l.Head()
+	w.commit(local(t, "2026-11-18 12:00"), w.tickEvent("later"))
+	// The last event opens a day: the last batch, full after it, leaves that day
+	// pending, and the run must still end with it evaluated.
+	w.commit(local(t, "2026-11-18 12:30"), w.punchEvent(punchSpec{emp: "E1", name: "in18", kind: rules.KindIn, at: local(t, "2026-11-18 12:30")}, local(t, "2026-11-18 12:30")))
+	ctx := context.Background()
+
+	head, _ := w.l.Head()
+	build := func(name string, fail uint64) *projection.Store {
+		t.Helper()
+		s, err := projection.Open(name, w.l, &projection.Options{FS: fs, BatchEvents: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if fail > head {
+			// Stopped after the last event's (intermediate) commit, before the last
+			// flush: the next catch-up has no event to apply, only pending days.
+			restore := projection.StopBeforeLastFlush(errFailAt)
+			err := s.CatchUp(ctx, 0, projection.NewAttendance())
+			restore()
+			if !errors.Is(err, errFailAt) {
+				t.Fatalf("stopped run: %v", err)
+			}
+			if cp, err := s.Checkpoint(projection.AttendanceName); err != nil || cp.Seq != head || !cp.Pending {
+				t.Fatalf("checkpoint after the stopped run: %+v, %v; want seq %d pending", cp, err, head)
+			}
+			// Wait does not take a pending checkpoint for the head reached.
+			wctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+			err = s.Wait(wctx, projection.AttendanceName, head)
+			cancel()
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Wait on a pending checkpoint: %v, want it still waiting", err)
+			}
+		} else if fail != 0 {
+			if err := s.CatchUp(ctx, 0, projection.NewAttendance(), failAt{fail}); !errors.Is(err, errFailAt) {
+				t.Fatalf("run with a failing projection: %v", err)
+			}
+			cp, err := s.Checkpoint(projection.AttendanceName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.Seq != fail-1 || !cp.Pending {
+				t.Fatalf("checkpoint after the failed run: %+v, want seq %d pending", cp, fail-1)
+			}
+		}
+		if err := s.CatchUp(ctx, 0, projection.NewAttendance()); err != nil {
+			t.Fatal(err)
+		}
+		if cp, err := s.Checkpoint(projection.AttendanceName); err != nil || cp.Pending {
+			t.Fatalf("checkpoint after the catch-up: %+v, %v; want it not pending", cp, err)
+		}
+		if err := s.Wait(ctx, projection.AttendanceName, head); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	one := build("one", 0)
+	resumed := build("resumed", closeSeq)
+	if got, want := viewDigest(t, resumed.View()), viewDigest(t, one.View()); got != want {
+		t.Fatalf("resumed before the close: %x, one pass %x", got[:8], want[:8])
+	}
+	stopped := build("stopped", head+1)
+	if got, want := viewDigest(t, stopped.View()), viewDigest(t, one.View()); got != want {
+		t.Fatalf("resumed with nothing to apply: %x, one pass %x", got[:8], want[:8])
+	}
+	rows, err := projection.Payroll(one.View().Reader(projection.AttendanceName), attendance.EmployeeActor("E1"), projection.Query{Employee: "E1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 || rows[0].From != "2026-11-02" || rows[0].Totals.Worked == 0 || len(rows[0].Adjustments) != 0 {
+		t.Fatalf("the 13th is not booked into the closed period: %+v", rows)
+	}
+	days, err := projection.Daily(one.View().Reader(projection.AttendanceName), attendance.EmployeeActor("E1"),
+		projection.Query{Employee: "E1", From: rules.MustDate("2026-11-18"), To: rules.MustDate("2026-11-18")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(days) != 1 || days[0].FirstIn == "" {
+		t.Fatalf("the day the log ends in is not evaluated: %+v", days)
 	}
 }

@@ -235,7 +235,9 @@ type scanFunc func(ctx context.Context, from, to uint64, fn func(*ledger.Event) 
 func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	from := r.minSeq() + 1
 	if from > to {
-		return nil
+		// Nothing to apply, but a run that stopped after an intermediate commit may
+		// have left work pending.
+		return r.flush(r.s.wo, false)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -302,12 +304,20 @@ func (r *run) catchUp(ctx context.Context, scan scanFunc, to uint64) error {
 	if err == nil {
 		err = scanErr // read after full was closed: the reader has returned
 	}
+	if err == nil && beforeLastFlush != nil {
+		err = beforeLastFlush()
+	}
 	if err != nil {
 		r.abort()
 		return err
 	}
 	return r.flush(r.s.wo, false)
 }
+
+// beforeLastFlush, set by tests, is called before a catch-up's last flush: an error
+// stops the run there, as a crash between the last intermediate commit and the last
+// one would.
+var beforeLastFlush func() error
 
 // Chunks of events handed from the log reader to the applier: at most chunkEvents
 // events or about chunkBytes of payload each, chunksAhead of them read ahead.
@@ -353,18 +363,34 @@ func (r *run) full() bool {
 
 func (r *run) apply(ev *ledger.Event) error { return r.applyPre(ev, nil) }
 
+// begin starts a batch.
+func (r *run) begin() {
+	r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
+	r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
+	r.batches++
+	mark, space := batchMark{r.id, r.batches}, r.space
+	committed := func() batchMark { return r.s.committedBatch(space) }
+	for _, e := range r.entries {
+		e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id,
+			mark: mark, committed: committed}
+	}
+}
+
+// leftPending reports whether a projection's checkpoint is Pending: an intermediate commit
+// left work that the run's last flush must finish.
+func (r *run) leftPending() bool {
+	for _, e := range r.entries {
+		if e.cp.Pending {
+			return true
+		}
+	}
+	return false
+}
+
 // applyPre applies ev; pre is the predecoder's slot for it (nil when not predecoded).
 func (r *run) applyPre(ev *ledger.Event, pre any) error {
 	if r.b == nil {
-		r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
-		r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
-		r.batches++
-		mark, space := batchMark{r.id, r.batches}, r.space
-		committed := func() batchMark { return r.s.committedBatch(space) }
-		for _, e := range r.entries {
-			e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id,
-				mark: mark, committed: committed}
-		}
+		r.begin()
 	}
 	for _, e := range r.entries {
 		if ev.Seq <= e.cp.Seq {
@@ -401,18 +427,23 @@ func (r *run) flush(wo *pebble.WriteOptions, async bool) error {
 		return err
 	}
 	if r.b == nil {
-		return nil
+		if async || !r.leftPending() {
+			return nil
+		}
+		r.begin() // no events, but the last flush finishes what earlier ones left
 	}
 	for _, e := range r.entries {
-		if !e.moved {
-			continue
+		if !e.moved && (async || !e.cp.Pending) {
+			continue // the last flush of a run also finishes what earlier ones left
 		}
 		if e.f != nil {
+			e.w.more, e.w.deferred = async, false
 			if err := e.f.Flush(e.w); err != nil {
 				r.abort()
 				return &ApplyError{Name: e.name, Err: err}
 			}
 		}
+		e.cp.Pending = e.w.deferred
 		if err := r.b.Set(metaKey(r.space, e.name), encodeMeta(e.cp), nil); err != nil {
 			r.abort()
 			return err

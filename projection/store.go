@@ -193,7 +193,8 @@ func (s *Store) Checkpoint(name string) (Checkpoint, error) {
 }
 
 // Wait blocks until the live projection name has applied every event up to seq, or ctx
-// ends. Someone else must be running the projection (Run or CatchUp).
+// ends. Someone else must be running the projection (Run or CatchUp). It does not
+// return on a Pending checkpoint: in a long catch-up, not before it ends.
 func (s *Store) Wait(ctx context.Context, name string, seq uint64) error {
 	for {
 		ch, err := s.changedCh()
@@ -204,7 +205,7 @@ func (s *Store) Wait(ctx context.Context, name string, seq uint64) error {
 		if err != nil && !errors.Is(err, ErrNotBuilt) {
 			return err
 		}
-		if err == nil && cp.Seq >= seq {
+		if err == nil && cp.Seq >= seq && !cp.Pending {
 			return nil
 		}
 		select {
@@ -351,8 +352,10 @@ func asOfSpace(seq uint64) string { return fmt.Sprintf("asof-%020d", seq) }
 
 const metaFormat = 1
 
+// encodeMeta writes cp as 21 bytes (format, version, seq, RecordedAt as unix ns), and a
+// 22nd, 1, when cp.Pending.
 func encodeMeta(cp Checkpoint) []byte {
-	b := make([]byte, 1+4+8+8)
+	b := make([]byte, 1+4+8+8, 1+4+8+8+1)
 	b[0] = metaFormat
 	binary.BigEndian.PutUint32(b[1:], cp.Version)
 	binary.BigEndian.PutUint64(b[5:], cp.Seq)
@@ -361,16 +364,20 @@ func encodeMeta(cp Checkpoint) []byte {
 		ns = cp.RecordedAt.UnixNano()
 	}
 	binary.BigEndian.PutUint64(b[13:], uint64(ns))
+	if cp.Pending {
+		b = append(b, 1)
+	}
 	return b
 }
 
 func decodeMeta(b []byte) (Checkpoint, error) {
-	if len(b) != 21 || b[0] != metaFormat {
+	if len(b) < 21 || len(b) > 22 || b[0] != metaFormat || len(b) == 22 && b[21] != 1 {
 		return Checkpoint{}, fmt.Errorf("projection: corrupt checkpoint (%d bytes)", len(b))
 	}
 	cp := Checkpoint{
 		Version: binary.BigEndian.Uint32(b[1:]),
 		Seq:     binary.BigEndian.Uint64(b[5:]),
+		Pending: len(b) == 22,
 	}
 	if ns := int64(binary.BigEndian.Uint64(b[13:])); ns != 0 {
 		cp.RecordedAt = time.Unix(0, ns).UTC()
@@ -470,6 +477,10 @@ type writer struct {
 	// the space.
 	mark      batchMark
 	committed func() batchMark
+	// more is set for the Flush of an intermediate catch-up commit (more of the log
+	// follows in this run); a projection that left work for a later batch sets
+	// deferred (the checkpoint is then Pending).
+	more, deferred bool
 }
 
 // Get implements Reader, after the previous batch's commit.
