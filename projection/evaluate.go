@@ -174,7 +174,6 @@ func (a *Attendance) Flush(w Writer) error {
 	}
 	if pw != nil && len(keep) > 0 {
 		pw.deferred = true
-		DebugDeferred.Add(int64(len(keep)))
 	}
 	// Each changed record is written once, so any order commits the same state; they
 	// are written in key order, which the memtable inserts faster than random order.
@@ -227,8 +226,6 @@ func (a *Attendance) Flush(w Writer) error {
 	a.batchOpen = false // per-batch caches start afresh with the next event
 	return nil
 }
-
-var DebugDeferred atomic.Int64
 
 // deferOpenDays takes out of a.dirty, and returns, the days whose evaluation can wait:
 // those the employee's due days have not reached yet (see dueWillReach). Each of them
