@@ -130,27 +130,50 @@ func (q Query) bounds(emp string) (lo, hi []byte) {
 // Attendance projection's state (View.Reader(AttendanceName)).
 func Daily(r Reader, who attendance.Actor, q Query) ([]DayRow, error) {
 	var out []DayRow
-	err := eachDay(r, who, q, "read daily attendance", func(row *DayRow) {
+	err := eachDay(r, who, q, "read daily attendance", func(n int) { out = slices.Grow(out, n) }, func(row *DayRow) {
 		out = append(out, *row)
 	})
 	return out, err
 }
 
-func eachDay(r Reader, who attendance.Actor, q Query, action string, fn func(*DayRow)) error {
+// maxPresize bounds the rows eachDay announces (see grow): a range of many years over
+// everyone would otherwise reserve far more than sparse data fills.
+const maxPresize = 1 << 20
+
+// eachDay calls fn with every day row of the query's employees that who may read, in
+// key order. grow (nil: none) is first told how many rows there are at most when the
+// query bounds its dates: a month for 10,000 employees is 300,000 rows, which a slice
+// growing by doubling would copy twice over.
+func eachDay(r Reader, who attendance.Actor, q Query, action string, grow func(n int), fn func(*DayRow)) error {
 	emps, err := scope(r, who, q, action)
 	if err != nil {
 		return err
 	}
+	if grow != nil && !q.From.IsZero() && !q.To.IsZero() && !q.To.Before(q.From) {
+		if days := q.To.DaysSince(q.From) + 1; days <= maxPresize/max(1, len(emps)) {
+			grow(days * len(emps))
+		}
+	}
+	each := func(_, v []byte) error {
+		var row DayRow
+		if err := unmarshalWire(v, &row); err != nil {
+			return err
+		}
+		fn(&row)
+		return nil
+	}
+	if pr, ok := r.(*reader); ok && len(emps) > 1 {
+		// One iterator for every employee (emps are in key order): opening one per
+		// employee costs more than reading his month of rows.
+		ranges := make([][2][]byte, len(emps))
+		for i, emp := range emps {
+			ranges[i][0], ranges[i][1] = q.bounds(emp)
+		}
+		return pr.scanRanges(ranges, each)
+	}
 	for _, emp := range emps {
 		lo, hi := q.bounds(emp)
-		if err := r.Scan(lo, hi, func(_, v []byte) error {
-			var row DayRow
-			if err := unmarshalWire(v, &row); err != nil {
-				return err
-			}
-			fn(&row)
-			return nil
-		}); err != nil {
+		if err := r.Scan(lo, hi, each); err != nil {
 			return err
 		}
 	}
@@ -161,7 +184,7 @@ func eachDay(r Reader, who attendance.Actor, q Query, action string, fn func(*Da
 // sorted by employee, date, code and event.
 func Exceptions(r Reader, who attendance.Actor, q Query) ([]ExceptionRow, error) {
 	var out []ExceptionRow
-	err := eachDay(r, who, q, "read exceptions", func(row *DayRow) {
+	err := eachDay(r, who, q, "read exceptions", nil, func(row *DayRow) {
 		out = append(out, row.Exceptions...)
 	})
 	slices.SortStableFunc(out, func(a, b ExceptionRow) int {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/punchledger/punchledger/attendance"
 	"github.com/punchledger/punchledger/ledger"
+	"reflect"
 	"testing"
 	"time"
 
@@ -256,5 +257,109 @@ func TestPendingDaysAcrossResume(t *testing.T) {
 	}
 	if len(days) != 1 || days[0].FirstIn == "" {
 		t.Fatalf("the day the log ends in is not evaluated: %+v", days)
+	}
+}
+
+// TestDailyOverManyEmployees: a report over many employees (read with one iterator
+// seeking from one employee's days to the next) equals their reports one by one.
+func TestDailyOverManyEmployees(t *testing.T) {
+	w, fresh, _ := reuseWorld(t)
+	defer w.close()
+	defer fresh.Close()
+	v := fresh.View()
+	defer v.Close()
+	r := v.Reader(projection.AttendanceName)
+	everyone := []string{empID(0), empID(1), empID(2), empID(3), empID(4), empID(5), empID(6), empID(7)}
+	from, to := rules.MustDate("2026-11-10"), rules.MustDate("2026-11-12")
+	for _, tc := range []struct {
+		q    projection.Query
+		emps []string
+	}{
+		{projection.Query{}, everyone},
+		{projection.Query{From: from, To: to}, everyone},
+		{projection.Query{From: from}, everyone},
+		{projection.Query{To: to}, everyone},
+		{projection.Query{From: to, To: from}, everyone}, // empty range
+		{projection.Query{Team: empID(0)}, everyone[1:]},
+		{projection.Query{Team: empID(0), From: from, To: to}, everyone[1:]},
+	} {
+		all, err := projection.Daily(r, hr, tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one []projection.DayRow
+		for _, e := range tc.emps {
+			q := tc.q
+			q.Team, q.Employee = "", e
+			rows, err := projection.Daily(r, hr, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			one = append(one, rows...)
+		}
+		if len(all) != len(one) || !reflect.DeepEqual(all, one) {
+			t.Fatalf("%+v: %d rows at once, %d one employee at a time", tc.q, len(all), len(one))
+		}
+		empty := !tc.q.To.IsZero() && tc.q.From.After(tc.q.To)
+		if empty != (len(all) == 0) {
+			t.Fatalf("%+v: %d rows", tc.q, len(all))
+		}
+	}
+}
+
+// TestDailyEmployeeOrder: employee IDs whose string order is not their day keys' order
+// ("A" before "A-1", but "d/A-1/" before "d/A/") are reported as one by one, in the
+// same order.
+func TestDailyEmployeeOrder(t *testing.T) {
+	fs := vfs.NewMem()
+	w := newWorld(t, fs, "ledger")
+	defer w.close()
+	w.clock = local(t, "2026-11-01 08:00")
+	w.commit(w.clock, w.policyEvent(loadPolicy(t, "testdata/policy.json", 1, "2026-10-01")), w.roleEvent(hrID, "hr"))
+	emps := []string{"A", "A-1", "A.2", "A0", "B"}
+	for i, e := range emps {
+		w.commit(local(t, "2026-11-01 08:01").Add(time.Duration(i)*time.Second), w.employeeEvent(e, "", "default", "2026-11-09"))
+	}
+	for i, e := range emps {
+		at := local(t, "2026-11-10 09:00").Add(time.Duration(i) * time.Minute)
+		w.commit(at, w.punchEvent(punchSpec{emp: e, name: "in/" + e, kind: rules.KindIn, at: at}, at))
+	}
+	w.commit(local(t, "2026-11-12 12:00"), w.tickEvent("later"))
+	s, err := projection.Open("p", w.l, &projection.Options{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CatchUp(context.Background(), 0, projection.NewAttendance()); err != nil {
+		t.Fatal(err)
+	}
+	v := s.View()
+	defer v.Close()
+	r := v.Reader(projection.AttendanceName)
+	for _, q := range []projection.Query{{}, {From: rules.MustDate("2026-11-10"), To: rules.MustDate("2026-11-11")}} {
+		all, err := projection.Daily(r, hr, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one []projection.DayRow
+		for _, e := range emps {
+			q1 := q
+			q1.Employee = e
+			rows, err := projection.Daily(r, hr, q1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 {
+				t.Fatalf("%s: no rows", e)
+			}
+			one = append(one, rows...)
+		}
+		if !reflect.DeepEqual(all, one) {
+			var got []string
+			for _, row := range all {
+				got = append(got, row.Employee+" "+row.Date)
+			}
+			t.Fatalf("%+v: everyone's report (%d rows) is not the employees' one by one (%d rows): %v", q, len(all), len(one), got)
+		}
 	}
 }

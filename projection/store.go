@@ -437,24 +437,48 @@ func (r *reader) bounds(lower, upper []byte) (lo, hi []byte) {
 }
 
 func (r *reader) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
-	lo, hi := r.bounds(lower, upper)
+	return r.scanRanges([][2][]byte{{lower, upper}}, fn)
+}
+
+// scanRanges is Scan over each of ranges in turn (disjoint), with one iterator seeking
+// from one to the next.
+func (r *reader) scanRanges(ranges [][2][]byte, fn func(key, value []byte) error) error {
+	// The iterator spans them all. Ranges come in the caller's order, which need not
+	// be key order ("E1" sorts before "E1-2", but "d/E1/" after "d/E1-2/").
+	bounds := make([][2][]byte, len(ranges))
+	var lo, hi []byte
+	for i, rg := range ranges {
+		from, to := r.bounds(rg[0], rg[1])
+		bounds[i] = [2][]byte{from, to}
+		if i == 0 || bytes.Compare(from, lo) < 0 {
+			lo = from
+		}
+		if i == 0 || bytes.Compare(to, hi) > 0 {
+			hi = to
+		}
+	}
+	if bytes.Compare(lo, hi) >= 0 {
+		return nil // every range is empty
+	}
 	it, err := r.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return err
 	}
 	n := len(r.prefix)
-	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.ValueAndErr()
-		if err != nil {
-			it.Close()
-			return err
-		}
-		if err := fn(it.Key()[n:], v); err != nil {
-			it.Close()
-			if errors.Is(err, ErrStop) {
-				return nil
+	for _, b := range bounds {
+		for ok := it.SeekGE(b[0]); ok && bytes.Compare(it.Key(), b[1]) < 0; ok = it.Next() {
+			v, err := it.ValueAndErr()
+			if err != nil {
+				it.Close()
+				return err
 			}
-			return err
+			if err := fn(it.Key()[n:], v); err != nil {
+				it.Close()
+				if errors.Is(err, ErrStop) {
+					return nil
+				}
+				return err
+			}
 		}
 	}
 	if err := it.Error(); err != nil {
