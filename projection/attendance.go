@@ -77,11 +77,9 @@ type Attendance struct {
 	// was written through the batch index (new ones, for scans of e/).
 	refs   map[refKey]refRec
 	empNew map[string]bool
-	// cached: the caches hold the state of space as committed by this value; run: the
-	// run (writer.runID) whose batches this value last checked the state of; mark: the
-	// batch it last applied events to.
+	// cached: the caches hold the state of space as committed by this value; mark: the
+	// batch it last applied events to (a new run is one whose batches' mark.run differs).
 	cached bool
-	run    uint64
 	mark   batchMark
 
 	punch   prePunch      // reused by the punch fast path when not predecoded
@@ -151,20 +149,21 @@ var keyGeneration = []byte("G")
 // the first event after a reset, so its absence means the state is new.
 func (a *Attendance) beginBatch(w Writer) error {
 	var prefix []byte
-	var run uint64
+	var mark batchMark // zero for a writer not the runner's
 	pw, _ := w.(*writer)
 	if pw != nil {
-		prefix, run = pw.prefix, pw.runID
+		prefix, mark = pw.prefix, pw.mark
 	}
+	newRun := mark.run != a.mark.run
 	same := a.cached && prefix != nil && bytes.Equal(prefix, a.space)
-	if same && run != a.run && pw.committed() != a.mark {
+	if same && newRun && pw.committed() != a.mark {
 		// The last batch this value applied was never committed (its run failed, or
 		// the commit did), or something else has written the space since: what the
 		// caches hold is not the stored state.
 		same = false
 	}
 	fresh := false
-	if !same || run != a.run {
+	if !same || newRun {
 		// Within one run the state is this value's alone: G need only be read at the
 		// start of a run (or of another space). Not reading it between batches lets
 		// the batch be applied while the previous one is still being committed.
@@ -178,7 +177,6 @@ func (a *Attendance) beginBatch(w Writer) error {
 				return err
 			}
 		}
-		a.run = run
 	}
 	if fresh || !same {
 		a.emps = newGenCache[string, *employeeRec](cacheEmployees)
@@ -197,9 +195,7 @@ func (a *Attendance) beginBatch(w Writer) error {
 		a.pays.rotate()
 		clear(a.days) // unknown employees' days (the others' are pruned in their records)
 	}
-	if pw != nil {
-		a.mark = pw.mark
-	}
+	a.mark = mark
 	a.reset()
 	a.batch++
 	a.batchOpen = true

@@ -100,7 +100,7 @@ type run struct {
 	// commitDone receives the result of the commit in flight (see flush); nil when
 	// there is none.
 	commitDone chan error
-	id         uint64 // unique in the process (see writer.runID)
+	id         uint64 // unique in the process (see writer.run)
 	batches    uint64 // batches begun (see batchMark)
 }
 
@@ -160,7 +160,7 @@ func (s *Store) newRun(space string, ps []Projection) (*run, error) {
 	return r, nil
 }
 
-// runIDs numbers runs (see writer.runID).
+// runIDs numbers runs (see batchMark).
 var runIDs atomic.Uint64
 
 // reset stages dropping e's state and checkpoint back to zero at the current version.
@@ -368,11 +368,8 @@ func (r *run) begin() {
 	r.b = r.s.db.NewIndexedBatchWithSize(r.lastIndexed)
 	r.blind = r.s.db.NewBatchWithSize(r.lastTotal + r.lastTotal/8)
 	r.batches++
-	mark, space := batchMark{r.id, r.batches}, r.space
-	committed := func() batchMark { return r.s.committedBatch(space) }
 	for _, e := range r.entries {
-		e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, wait: r.waitCommit, runID: r.id,
-			mark: mark, committed: committed}
+		e.w = &writer{reader: reader{r: r.b, prefix: e.prefix}, b: r.b, blind: r.blind, run: r, mark: batchMark{r.id, r.batches}}
 	}
 }
 

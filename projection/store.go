@@ -492,37 +492,34 @@ type writer struct {
 	reader
 	b     *pebble.Batch
 	blind *pebble.Batch
-	wait  func() error // waits for the previous batch's commit (see run.flush); nil: none
-	// runID identifies the run (CatchUp, Run, Replay) the batch belongs to: within one
-	// run the state is the run's alone, so a projection that caches it from batch to
-	// batch need only check it is the same state when a run starts (with committed).
-	runID uint64
-	// mark is this batch's; committed returns the mark of the batch last committed to
-	// the space.
-	mark      batchMark
-	committed func() batchMark
+	// run is the run (CatchUp, Run, Replay) the batch belongs to: reads wait for its
+	// commit in flight (see run.flush). Within one run the state is the run's alone, so
+	// a projection that caches it from batch to batch need only check it is the same
+	// state when a run starts (see committed).
+	run *run
+	// mark is this batch's (mark.run is the run's ID).
+	mark batchMark
 	// more is set for the Flush of an intermediate catch-up commit (more of the log
 	// follows in this run); a projection that left work for a later batch sets
 	// deferred (the checkpoint is then Pending).
 	more, deferred bool
 }
 
+// committed returns the mark of the batch last committed to the batch's space.
+func (w *writer) committed() batchMark { return w.run.s.committedBatch(w.run.space) }
+
 // Get implements Reader, after the previous batch's commit.
 func (w *writer) Get(key []byte) ([]byte, error) {
-	if w.wait != nil {
-		if err := w.wait(); err != nil {
-			return nil, err
-		}
+	if err := w.run.waitCommit(); err != nil {
+		return nil, err
 	}
 	return w.reader.Get(key)
 }
 
 // Scan implements Reader, after the previous batch's commit.
 func (w *writer) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
-	if w.wait != nil {
-		if err := w.wait(); err != nil {
-			return err
-		}
+	if err := w.run.waitCommit(); err != nil {
+		return err
 	}
 	return w.reader.Scan(lower, upper, fn)
 }
