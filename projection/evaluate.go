@@ -345,32 +345,38 @@ func (a *Attendance) encodeDays() *encodings {
 		e.bufs = append(e.bufs, nil)
 	}
 	e.ends = slices.Grow(e.ends[:0], n)[:n]
+	inParallel(chunks, 1, func(c, _ int) {
+		b := e.bufs[c][:0]
+		for i := c * encodeChunk; i < min(n, (c+1)*encodeChunk); i++ {
+			b = a.daysDirty[i].st.appendWire(b)
+			e.ends[i] = len(b)
+		}
+		e.bufs[c] = b
+	})
+	return e
+}
+
+// inParallel calls fn(i, worker) for every i in [0, n), on the calling goroutine
+// (worker 0) and on up to maxEvalWorkers-1 others (workers 1, 2, ...), one per
+// perWorker items, and returns when all are done. Items are handed out in order, one
+// at a time.
+func inParallel(n, perWorker int, fn func(i, worker int)) {
 	var next atomic.Int64
-	work := func() {
-		for {
-			c := int(next.Add(1)) - 1
-			if c >= chunks {
-				return
-			}
-			b := e.bufs[c][:0]
-			for i := c * encodeChunk; i < min(n, (c+1)*encodeChunk); i++ {
-				b = a.daysDirty[i].st.appendWire(b)
-				e.ends[i] = len(b)
-			}
-			e.bufs[c] = b
+	work := func(worker int) {
+		for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+			fn(i, worker)
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), maxEvalWorkers, chunks) - 1 {
+	for worker := 1; worker < min(runtime.GOMAXPROCS(0), maxEvalWorkers, (n+perWorker-1)/perWorker); worker++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work()
+			work(worker)
 		}()
 	}
-	work()
+	work(0)
 	wg.Wait()
-	return e
 }
 
 // setBlind sets key to value blind when w is the runner's writer (see writeBlind).
@@ -532,28 +538,11 @@ func (a *Attendance) runJobs(w Writer) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	workers := min(runtime.GOMAXPROCS(0), maxEvalWorkers, (len(jobs)+63)/64)
-	var next atomic.Int64
-	work := func(punches *[]rules.Punch) {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= len(jobs) {
-				return
-			}
-			a.computeDay(&jobs[i], punches)
-		}
-	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var punches []rules.Punch
-			work(&punches)
-		}()
-	}
-	work(&a.punches)
-	wg.Wait()
+	// Each goroutine has its own scratch punches; the caller's are a.punches.
+	var scratch [maxEvalWorkers][]rules.Punch
+	scratch[0] = a.punches
+	inParallel(len(jobs), 64, func(i, worker int) { a.computeDay(&jobs[i], &scratch[worker]) })
+	a.punches = scratch[0]
 	for i := range jobs {
 		if err := a.finishDay(w, &jobs[i]); err != nil {
 			return fmt.Errorf("evaluate %s %s: %w", jobs[i].emp, jobs[i].date, err)
