@@ -2,6 +2,7 @@ package projection
 
 import (
 	"bytes"
+	"container/heap"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -814,15 +815,21 @@ func (a *Attendance) cachedDay(rec *employeeRec, emp, date string) (*dayState, b
 		st, ok := a.days[dayKey{emp, date}]
 		return st, ok
 	}
-	if rec.daysBatch != a.batch {
-		a.pruneDays(rec)
-	}
-	for i := len(rec.days) - 1; i >= 0; i-- { // the latest days are asked for most
-		if rec.days[i].date == date {
-			return rec.days[i].st, true
+	days := a.cachedDays(rec)
+	for i := len(days) - 1; i >= 0; i-- { // the latest days are asked for most
+		if days[i].date == date {
+			return days[i].st, true
 		}
 	}
 	return nil, false
+}
+
+// cachedDays returns the day states cached in rec, pruned once per batch.
+func (a *Attendance) cachedDays(rec *employeeRec) []dayEntry {
+	if rec.daysBatch != a.batch {
+		a.pruneDays(rec)
+	}
+	return rec.days
 }
 
 func loadDayState(r Reader, emp, date string) (*dayState, error) {
@@ -887,12 +894,8 @@ func (a *Attendance) putInputOf(r Reader, rec *employeeRec, emp, date string, in
 	for i > 0 && st.Inputs[i-1].Seq > in.Seq {
 		i--
 	}
-	found := i > 0 && st.Inputs[i-1].Seq == in.Seq
-	if found {
-		i--
-	}
-	if found {
-		st.Inputs[i] = *in
+	if i > 0 && st.Inputs[i-1].Seq == in.Seq {
+		st.Inputs[i-1] = *in
 	} else {
 		st.Inputs = slices.Insert(st.Inputs, i, *in)
 	}
@@ -1036,10 +1039,7 @@ func (a *Attendance) findPunch(r Reader, emp string, id [16]byte) (*refRec, erro
 	// The cached days: a known employee's are in his record, only unknown ones' in a.days
 	// (see dayStateOf).
 	if rec != nil {
-		if rec.daysBatch != a.batch {
-			a.pruneDays(rec)
-		}
-		for _, d := range rec.days {
+		for _, d := range a.cachedDays(rec) {
 			if seq := has(d.st); seq != 0 {
 				return &refRec{Employee: emp, Date: d.date, Seq: seq}, nil
 			}
@@ -1290,7 +1290,7 @@ func (a *Attendance) scheduleNext(w Writer, rec *employeeRec) error {
 func (a *Attendance) setDue(rec *employeeRec, at int64) {
 	rec.DueAt = max(at, a.watermark)
 	a.empDirty[rec.ID] = true
-	a.dues.push(dueEntry{rec.DueAt, rec.ID})
+	heap.Push(&a.dues, dueEntry{rec.DueAt, rec.ID})
 }
 
 var keyWatermark = []byte("W")
@@ -1319,7 +1319,7 @@ func (a *Attendance) loadDues(r Reader) error {
 			a.emps.put(emp, rec)
 		}
 		if rec != nil && rec.DueAt != 0 {
-			a.dues.push(dueEntry{rec.DueAt, emp})
+			a.dues = append(a.dues, dueEntry{rec.DueAt, emp}) // heap.Init below
 		}
 		if rec != nil && len(rec.Pending) > 0 {
 			// Days an intermediate commit left pending (see notePending).
@@ -1333,6 +1333,7 @@ func (a *Attendance) loadDues(r Reader) error {
 		}
 		return nil
 	})
+	heap.Init(&a.dues)
 	a.duesLoaded = err == nil
 	return err
 }
@@ -1351,7 +1352,7 @@ func (a *Attendance) fireDues(w Writer, now int64, seq uint64) error {
 		return nil
 	}
 	for len(a.dues) > 0 && a.dues[0].at <= now {
-		if err := a.fireDue(w, a.dues.pop(), now, seq); err != nil {
+		if err := a.fireDue(w, heap.Pop(&a.dues).(dueEntry), now, seq); err != nil {
 			return err
 		}
 	}
@@ -1391,7 +1392,8 @@ func (a *Attendance) fireDue(w Writer, due dueEntry, now int64, seq uint64) erro
 }
 
 // dueEntry is an employee's day due at an instant (unix ns). dueHeap is a min-heap of
-// them by (at, emp); an entry whose employee's DueAt has changed since is stale.
+// them by (at, emp) (container/heap); an entry whose employee's DueAt has changed since
+// is stale.
 type dueEntry struct {
 	at  int64
 	emp string
@@ -1399,44 +1401,23 @@ type dueEntry struct {
 
 type dueHeap []dueEntry
 
-func (h dueHeap) less(i, j int) bool {
+func (h dueHeap) Len() int { return len(h) }
+
+func (h dueHeap) Less(i, j int) bool {
 	return h[i].at < h[j].at || h[i].at == h[j].at && h[i].emp < h[j].emp
 }
 
-func (h *dueHeap) push(e dueEntry) {
-	*h = append(*h, e)
-	for i := len(*h) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !h.less(i, p) {
-			break
-		}
-		(*h)[i], (*h)[p] = (*h)[p], (*h)[i]
-		i = p
-	}
-}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 
-func (h *dueHeap) pop() dueEntry {
+func (h *dueHeap) Push(x any) { *h = append(*h, x.(dueEntry)) }
+
+func (h *dueHeap) Pop() any {
 	old := *h
-	top := old[0]
 	n := len(old) - 1
-	old[0] = old[n]
-	old[n] = dueEntry{}
+	e := old[n]
+	old[n] = dueEntry{} // hold no employee ID
 	*h = old[:n]
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h.less(l, m) {
-			m = l
-		}
-		if r < n && h.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		(*h)[i], (*h)[m] = (*h)[m], (*h)[i]
-		i = m
-	}
-	return top
+	return e
 }
 
 // decodePolicy decodes and validates a stored policy version, as attendance does.

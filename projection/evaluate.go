@@ -304,7 +304,7 @@ func (a *Attendance) notePending(r Reader, keep map[string]*dirtyDays) error {
 		for i, d := range *l {
 			list[i] = pendingRec{Date: d.date, AsOf: d.asOf, Seq: d.seq}
 		}
-		if !slices.EqualFunc(rec.Pending, list, func(x, y pendingRec) bool { return x.Date == y.Date && x.AsOf == y.AsOf && x.Seq == y.Seq }) {
+		if !slices.Equal(rec.Pending, list) {
 			rec.Pending = list
 			a.empDirty[emp] = true
 		}
@@ -443,7 +443,7 @@ func (a *Attendance) evaluateDirty(w Writer) error {
 	return nil
 }
 
-// dayJob is one day's evaluation: what prepareDay read for it, then what computeDay
+// dayJob is one day's evaluation: what evaluateDay read for it, then what computeDay
 // made of it.
 type dayJob struct {
 	emp, date string
@@ -634,7 +634,6 @@ func (a *Attendance) finishDay(w Writer, j *dayJob) error {
 	return a.book(w, j.rec, emp, day, st, pv, row.Figures, dd.seq)
 }
 
-// dayInputs reads the inputs of emp's date from committed state (queries).
 // getRecord reads and decodes the record at key; nil (and no error) when there is none.
 func getRecord[T any, P interface {
 	*T

@@ -160,23 +160,19 @@ func (r *wireReader) int() int64 {
 }
 
 // small reads an integer written by appendInt that must fit in a uint8.
-func (r *wireReader) small() uint8 {
-	v := r.int()
-	if v < 0 || v > math.MaxUint8 {
-		r.fail("%d out of range", v)
-		return 0
-	}
-	return uint8(v)
-}
+func (r *wireReader) small() uint8 { return uint8(r.intIn(0, math.MaxUint8)) }
 
 // int32v reads an integer written by appendInt that must fit in an int32.
-func (r *wireReader) int32v() int32 {
+func (r *wireReader) int32v() int32 { return int32(r.intIn(math.MinInt32, math.MaxInt32)) }
+
+// intIn reads an integer written by appendInt that must be in [lo, hi].
+func (r *wireReader) intIn(lo, hi int64) int64 {
 	v := r.int()
-	if v < math.MinInt32 || v > math.MaxInt32 {
+	if v < lo || v > hi {
 		r.fail("%d out of range", v)
 		return 0
 	}
-	return int32(v)
+	return v
 }
 
 // isNil reports (and consumes) a nil.
